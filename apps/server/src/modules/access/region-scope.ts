@@ -1,0 +1,22 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { RegionRange } from '../regions/region-code.ts';
+
+interface Whereable<Self> {
+  where(expression: Expression<SqlBool>): Self;
+}
+
+/**
+ * The one place where a caller's region scope becomes SQL. Every repository query on region-bound
+ * rows (people, households, users, audit entries …) passes through here; never filter by a region
+ * taken from the request instead.
+ *
+ * @param column the 12-digit region code column, e.g. `households.region_code`
+ */
+export function withRegionScope<QueryBuilder extends Whereable<QueryBuilder>>(
+  query: QueryBuilder,
+  scope: RegionRange,
+  column: string,
+): QueryBuilder {
+  const reference = sql.ref(column);
+  return query.where(sql<SqlBool>`(${reference} >= ${scope.lo} AND ${reference} < ${scope.hi})`);
+}

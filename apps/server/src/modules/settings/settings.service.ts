@@ -1,0 +1,110 @@
+import type { DB } from '../../db/connection.ts';
+import { settingsErrors } from './settings.errors.ts';
+import { SettingsRepository } from './settings.repository.ts';
+
+interface SettingDefinition {
+  label: string;
+  defaultValue: number | boolean | string;
+  /** Parses CLI/UI text into the stored value, or throws. */
+  parse(text: string): number | boolean | string;
+}
+
+const positiveInteger = (key: string, max: number) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw settingsErrors.invalidValue(key, `1 至 ${max} 的整数`);
+  }
+  return value;
+};
+const booleanValue = (key: string) => (text: string) => {
+  if (text === 'true' || text === '是') return true;
+  if (text === 'false' || text === '否') return false;
+  throw settingsErrors.invalidValue(key, ' true 或 false');
+};
+
+/** Province-level parameters; later modules register theirs here (monitoring line per year, …). */
+export const settingDefinitions = {
+  'auth.idleTimeoutMinutes': {
+    label: '会话空闲超时（分钟）',
+    defaultValue: 30,
+    parse: positiveInteger('auth.idleTimeoutMinutes', 24 * 60),
+  },
+  'auth.sessionLifetimeHours': {
+    label: '会话最长有效期（小时）',
+    defaultValue: 12,
+    parse: positiveInteger('auth.sessionLifetimeHours', 7 * 24),
+  },
+  'auth.lockoutThreshold': {
+    label: '连续登录失败锁定次数',
+    defaultValue: 5,
+    parse: positiveInteger('auth.lockoutThreshold', 100),
+  },
+  'auth.lockoutMinutes': {
+    label: '账号锁定时长（分钟）',
+    defaultValue: 15,
+    parse: positiveInteger('auth.lockoutMinutes', 24 * 60),
+  },
+  'auth.requireAdminTotp': {
+    label: '管理员必须启用双因素认证',
+    defaultValue: false,
+    parse: booleanValue('auth.requireAdminTotp'),
+  },
+  'audit.retentionMonths': {
+    label: '审计日志保留月数（不少于 6）',
+    defaultValue: 12,
+    parse: (text: string) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < 6 || value > 120) {
+        throw settingsErrors.invalidValue('audit.retentionMonths', ' 6 至 120 的整数');
+      }
+      return value;
+    },
+  },
+} satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof settingDefinitions;
+type SettingValue<Key extends SettingKey> = (typeof settingDefinitions)[Key]['defaultValue'];
+
+const cacheMilliseconds = 5_000;
+
+/** Reads are cached briefly: auth reads the session settings on every request. */
+export class SettingsService {
+  private readonly repository: SettingsRepository;
+  private cache: { values: Map<string, unknown>; loadedAt: number } | undefined;
+
+  constructor(db: DB) {
+    this.repository = new SettingsRepository(db);
+  }
+
+  async get<Key extends SettingKey>(key: Key): Promise<SettingValue<Key>> {
+    const values = await this.loadValues();
+    return (values.has(key) ? values.get(key) : settingDefinitions[key].defaultValue) as SettingValue<Key>;
+  }
+
+  async list(): Promise<Array<{ key: string; label: string; value: unknown; isDefault: boolean }>> {
+    const values = await this.loadValues();
+    return Object.entries(settingDefinitions).map(([key, definition]) => ({
+      key,
+      label: definition.label,
+      value: values.has(key) ? values.get(key) : definition.defaultValue,
+      isDefault: !values.has(key),
+    }));
+  }
+
+  /** Parses and stores a value given as text (CLI, form). */
+  async setFromText(key: string, text: string, updatedBy: string | null): Promise<unknown> {
+    if (!(key in settingDefinitions)) throw settingsErrors.unknownKey(key);
+    const value = settingDefinitions[key as SettingKey].parse(text);
+    await this.repository.upsert({ key, value, updatedBy });
+    this.cache = undefined;
+    return value;
+  }
+
+  private async loadValues(): Promise<Map<string, unknown>> {
+    if (!this.cache || Date.now() - this.cache.loadedAt > cacheMilliseconds) {
+      const rows = await this.repository.listAll();
+      this.cache = { values: new Map(rows.map((row) => [row.key, row.value])), loadedAt: Date.now() };
+    }
+    return this.cache.values;
+  }
+}
