@@ -15,6 +15,11 @@ export interface DatabaseHandle {
 
 export function connectDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'shouwang' });
+  // An idle connection dropped by the server (restart, shutdown) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', (error) => {
+    process.stderr.write(`database connection lost: ${error.message}\n`);
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],

