@@ -29,12 +29,17 @@ function ensureChromium() {
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
   if (!isRoot || !hasApt) {
-    fail('Browser tests need Debian\'s chromium and Chinese fonts: run "sudo apt-get install -y chromium fonts-wqy-zenhei"');
+    fail(
+      'Browser tests need Debian\'s chromium and Chinese fonts: run "sudo apt-get install -y chromium fonts-wqy-zenhei"',
+    );
   }
   process.stdout.write('Installing Debian chromium and fonts-wqy-zenhei for the browser tests…\n');
   const install = spawnSync(
     'sh',
-    ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null'],
+    [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null',
+    ],
     { stdio: 'inherit' },
   );
   if (install.status !== 0 || !existsSync(executable)) fail('apt-get could not install chromium');
@@ -44,9 +49,14 @@ function vitest(title, configs, extraEnv = {}) {
   const report = path.join(reportDir, `vitest-${title.replace(/\W+/g, '-')}.json`);
   rmSync(report, { force: true });
   const projectArgs = configs.flatMap((config) => ['--project', config]);
-  step(title, 'npx', ['vitest', 'run', ...projectArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-    env: { ...process.env, ...extraEnv },
-  });
+  step(
+    title,
+    'npx',
+    ['vitest', 'run', ...projectArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      env: { ...process.env, ...extraEnv },
+    },
+  );
   if (!existsSync(report)) {
     totals.failed += 1;
     return;
@@ -58,15 +68,17 @@ function vitest(title, configs, extraEnv = {}) {
 }
 
 ensureChromium();
-if (!step('Typecheck', 'npx', ['tsc', '-p', 'apps/server']) || !step('Typecheck web', 'npx', ['tsc', '-p', 'apps/web'])) {
-  fail('typecheck failed');
+for (const project of ['apps/server', 'apps/web', 'apps/web/tsconfig.e2e.json']) {
+  if (!step(`Typecheck ${project}`, 'npx', ['tsc', '-p', project])) fail(`typecheck of ${project} failed`);
 }
 if (!step('Lint and format (biome)', 'npx', ['biome', 'check', '.'])) fail('lint failed');
 if (!step('Build web', 'npm', ['run', 'build', '--workspace', '@shouwang/web'])) fail('web build failed');
 
 vitest('Unit, integration and browser tests (embedded PostgreSQL)', ['server', 'e2e']);
 if (process.env.EXTERNAL_DATABASE_URL) {
-  vitest('Integration tests against EXTERNAL_DATABASE_URL', ['server'], { TEST_DATABASE_URL: process.env.EXTERNAL_DATABASE_URL });
+  vitest('Integration tests against EXTERNAL_DATABASE_URL', ['server'], {
+    TEST_DATABASE_URL: process.env.EXTERNAL_DATABASE_URL,
+  });
 }
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';

@@ -20,8 +20,8 @@ describe('region scope in the browser', () => {
     await page.waitForURL(`${server.baseUrl}/`);
     await page.goto(`${server.baseUrl}/system/regions`);
     const tree = page.locator('.ant-tree');
-    await expect.poll(() => tree.innerText()).toContain('城内村');
-    expect(await tree.innerText()).not.toContain('任庄村');
+    await expect.poll(() => tree.textContent()).toContain('城内村');
+    expect(await tree.textContent()).not.toContain('任庄村');
     await page.screenshot({
       path: path.join(screenshotDir, 'e2e-village-regions-phone.png'),
       fullPage: true,
@@ -53,8 +53,8 @@ describe('region scope in the browser', () => {
     await page.waitForURL(`${server.baseUrl}/`);
     await page.goto(`${server.baseUrl}/system/users`);
     const table = page.locator('.ant-table-tbody');
-    await expect.poll(() => table.innerText()).toContain(inCounty.username);
-    expect(await table.innerText()).not.toContain(elsewhere.username);
+    await expect.poll(() => table.textContent()).toContain(inCounty.username);
+    expect(await table.textContent()).not.toContain(elsewhere.username);
     await page.screenshot({ path: path.join(screenshotDir, 'e2e-county-users-desktop.png'), fullPage: true });
     await context.close();
   });

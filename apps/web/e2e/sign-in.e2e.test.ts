@@ -17,7 +17,7 @@ describe('sign-in in the browser', () => {
     const user = await server.harness.createUser({ role: 'township_user', regionCode: regions.guyang });
     const { context, page } = await server.newPage({ width: 390, height: 844 });
     await signInThroughPage(page, server.baseUrl, user.username, 'Wrong#Passw0rd');
-    await expect.poll(() => page.locator('body').innerText()).toContain('用户名或密码错误');
+    await expect.poll(() => page.locator('body').textContent()).toContain('用户名或密码错误');
     expect(page.url()).toContain('/login');
     await context.close();
   });
@@ -40,7 +40,7 @@ describe('sign-in in the browser', () => {
     await page.getByLabel('确认新密码').fill('Guyang#Town2026');
     await page.getByRole('button', { name: /修改密码|确认修改|保\s*存|提\s*交/ }).click();
     await page.waitForURL(`${server.baseUrl}/`);
-    await expect.poll(() => page.locator('body').innerText()).toContain('堌阳镇');
+    await expect.poll(() => page.locator('body').textContent()).toContain('堌阳镇');
     const me = await page.evaluate(async () => (await fetch('/api/auth/me')).json());
     expect(me.state).toBe('active');
     await context.close();

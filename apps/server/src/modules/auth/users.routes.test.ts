@@ -63,6 +63,13 @@ describe('user administration', () => {
     expect(response.json().code).toBe('auth.role_not_grantable');
   });
 
+  it('offers only the roles the caller may grant', async () => {
+    const codes = (await county.get('/api/roles')).json().items.map((role: { code: string }) => role.code);
+    expect(codes).toContain('village_user');
+    expect(codes).not.toContain('system_admin');
+    expect(codes).not.toContain('province_admin');
+  });
+
   it('refuses a weak initial password with the reasons', async () => {
     const response = await county.post('/api/users', newVillageUser({ password: 'abc' }));
     expect(response.statusCode).toBe(400);

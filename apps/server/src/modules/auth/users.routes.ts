@@ -110,8 +110,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get('/roles', {
-    schema: { tags: ['users'], summary: '角色与权限', response: { 200: RoleListSchema } },
+    schema: { tags: ['users'], summary: '当前用户可授予的角色及其权限', response: { 200: RoleListSchema } },
     config: { access: { permission: 'users:read', regionBound: false } },
-    handler: async () => ({ items: await app.users.listRoles() }),
+    handler: async (request) => ({ items: await app.users.listGrantableRoles(requirePrincipal(request)) }),
   });
 };

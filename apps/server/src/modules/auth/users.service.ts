@@ -61,6 +61,13 @@ export class UsersService {
     return this.repository.listRoles();
   }
 
+  /** The roles this caller may give to an account (administrator roles only by a system administrator). */
+  async listGrantableRoles(principal: Principal) {
+    const roles = await this.repository.listRoles();
+    if (principal.roles.includes('system_admin')) return roles;
+    return roles.filter((role) => !restrictedRoles.includes(role.code));
+  }
+
   async create(
     principal: Principal,
     input: CreateUserInput,

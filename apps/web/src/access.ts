@@ -1,0 +1,28 @@
+import type { CurrentUser } from './pages/auth/service.ts';
+
+export type Permission =
+  | 'regions:read'
+  | 'users:read'
+  | 'users:write'
+  | 'audit:read'
+  | 'audit:export'
+  | 'settings:read'
+  | 'settings:write';
+
+/** Access flags derived from the signed-in user's permission list (ant-design-pro's `access.ts`). */
+export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | undefined) {
+  const permissions = new Set(user?.permissions ?? []);
+  const has = (permission: Permission) => permissions.has(permission);
+  return {
+    canReadRegions: has('regions:read'),
+    canReadUsers: has('users:read'),
+    canWriteUsers: has('users:write'),
+    canReadAudit: has('audit:read'),
+    canExportAudit: has('audit:export'),
+    canReadSettings: has('settings:read'),
+    canWriteSettings: has('settings:write'),
+  };
+}
+
+export type Access = ReturnType<typeof buildAccess>;
+export type AccessFlag = keyof Access;

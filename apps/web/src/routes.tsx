@@ -1,0 +1,104 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import type { Access, AccessFlag } from './access.ts';
+import { menu } from './locales/zh-CN/index.ts';
+
+export interface AppRoute {
+  path: string;
+  name: string;
+  icon?: ReactNode;
+  /** The access flag a user needs; pages without one are open to every signed-in user. */
+  access?: AccessFlag;
+  hideInMenu?: boolean;
+  /** One line for the module card on the workbench. */
+  description?: string;
+  component?: LazyExoticComponent<ComponentType>;
+  children?: AppRoute[];
+}
+
+const WorkbenchPage = lazy(() =>
+  import('./pages/workbench/index.tsx').then((module) => ({ default: module.WorkbenchPage })),
+);
+const UsersPage = lazy(() =>
+  import('./pages/users/index.tsx').then((module) => ({ default: module.UsersPage })),
+);
+const AuditPage = lazy(() =>
+  import('./pages/audit/index.tsx').then((module) => ({ default: module.AuditPage })),
+);
+const RegionsPage = lazy(() =>
+  import('./pages/regions/index.tsx').then((module) => ({ default: module.RegionsPage })),
+);
+const ChangePasswordPage = lazy(() =>
+  import('./pages/auth/change-password.tsx').then((module) => ({ default: module.ChangePasswordPage })),
+);
+const TotpPage = lazy(() => import('./pages/auth/totp.tsx').then((module) => ({ default: module.TotpPage })));
+
+/** Every signed-in page, its menu entry and the access flag it needs — in one place. */
+export const appRoutes: AppRoute[] = [
+  { path: '/', name: menu.workbench, icon: <HomeOutlined />, component: WorkbenchPage },
+  {
+    path: '/system',
+    name: menu.system,
+    icon: <SettingOutlined />,
+    children: [
+      {
+        path: '/system/users',
+        name: menu.users,
+        icon: <TeamOutlined />,
+        access: 'canReadUsers',
+        description: '查看和维护本辖区的系统账号、角色与状态',
+        component: UsersPage,
+      },
+      {
+        path: '/system/audit',
+        name: menu.audit,
+        icon: <AuditOutlined />,
+        access: 'canReadAudit',
+        description: '查询操作记录，导出并校验日志完整性',
+        component: AuditPage,
+      },
+      {
+        path: '/system/regions',
+        name: menu.regions,
+        icon: <ApartmentOutlined />,
+        access: 'canReadRegions',
+        description: '逐级浏览和搜索本辖区的行政区划',
+        component: RegionsPage,
+      },
+    ],
+  },
+  { path: '/account/password', name: menu.changePassword, hideInMenu: true, component: ChangePasswordPage },
+  { path: '/account/totp', name: menu.totp, hideInMenu: true, component: TotpPage },
+];
+
+/** Paths a session that still has a forced step to take may open. */
+export const accountStepPaths = ['/account/password', '/account/totp'];
+
+export function flattenRoutes(routes: AppRoute[]): AppRoute[] {
+  return routes.flatMap((route) => [route, ...flattenRoutes(route.children ?? [])]);
+}
+
+export function isAllowed(route: AppRoute, access: Access): boolean {
+  return route.access === undefined || access[route.access];
+}
+
+/** The menu tree the user may see: forbidden pages and groups left empty are dropped. */
+export function filterMenuRoutes(routes: AppRoute[], access: Access): AppRoute[] {
+  return routes.flatMap((route) => {
+    if (route.hideInMenu || !isAllowed(route, access)) return [];
+    if (!route.children) return [route];
+    const children = filterMenuRoutes(route.children, access);
+    return children.length > 0 ? [{ ...route, children }] : [];
+  });
+}
+
+/** Module pages (with a description) the user may open, for the workbench cards. */
+export function modulesFor(access: Access): AppRoute[] {
+  return flattenRoutes(appRoutes).filter((route) => route.description && isAllowed(route, access));
+}
