@@ -57,6 +57,9 @@ export interface UserTable {
   totpEnabled: ColumnType<boolean, boolean | undefined, boolean>;
   disabled: ColumnType<boolean, boolean | undefined, boolean>;
   lastLoginAt: Date | null;
+  lastLoginIp: string | null;
+  previousLoginAt: Date | null;
+  previousLoginIp: string | null;
   passwordChangedAt: Timestamp;
   createdAt: CreatedAt;
   updatedAt: Timestamp;

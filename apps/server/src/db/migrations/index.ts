@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as createFoundation from './20261123T1000-create-foundation.ts';
 import * as seedRoles from './20261123T1001-seed-roles.ts';
+import * as addLoginHistory from './20261123T1002-add-login-history.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -9,4 +10,5 @@ import * as seedRoles from './20261123T1001-seed-roles.ts';
 export const migrations: Record<string, Migration> = {
   '20261123T1000-create-foundation': createFoundation,
   '20261123T1001-seed-roles': seedRoles,
+  '20261123T1002-add-login-history': addLoginHistory,
 };

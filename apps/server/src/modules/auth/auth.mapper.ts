@@ -35,6 +35,8 @@ export function toMe(principal: Principal, user: UserWithRoles, idleTimeoutMinut
       permissions: [...principal.permissions].sort(),
       totpEnabled: user.totpEnabled,
       lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+      previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
+      previousLoginIp: user.previousLoginIp,
     },
     state: principal.state,
     csrfToken: principal.csrfToken,

@@ -38,6 +38,17 @@ describe('sign-in', () => {
     expect((await auditActions(username)).map((row) => row.action)).toEqual(['auth.login', 'auth.logout']);
   });
 
+  it('tells the user when and from where the previous sign-in came', async () => {
+    const { username } = await harness.createUser({ role: 'village_user', regionCode: regions.chengnei });
+    const first = await harness.signIn(username);
+    const firstMe = (await first.get('/api/auth/me')).json();
+    expect(firstMe.user.previousLoginAt).toBeNull();
+    const second = await harness.signIn(username);
+    const secondMe = (await second.get('/api/auth/me')).json();
+    expect(secondMe.user.previousLoginAt).toBe(firstMe.user.lastLoginAt);
+    expect(secondMe.user.previousLoginIp).toBe(first.remoteAddress);
+  });
+
   it('sets an httpOnly SameSite=Strict session cookie', async () => {
     const { username } = await harness.createUser({ role: 'county_user', regionCode: regions.lankao });
     const response = await harness.app.inject({

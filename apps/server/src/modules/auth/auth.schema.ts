@@ -22,6 +22,8 @@ export const MeSchema = Type.Object({
     permissions: Type.Array(Type.String()),
     totpEnabled: Type.Boolean(),
     lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    previousLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    previousLoginIp: Type.Union([Type.String(), Type.Null()]),
   }),
   state: SessionStateSchema,
   csrfToken: Type.String(),

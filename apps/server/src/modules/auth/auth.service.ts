@@ -106,7 +106,10 @@ export class AuthService {
     await this.repository.updateUser(this.db, user.id, {
       failedLoginCount: 0,
       lockedUntil: null,
+      previousLoginAt: user.lastLoginAt,
+      previousLoginIp: user.lastLoginIp,
       lastLoginAt: now,
+      lastLoginIp: context.ip,
     });
     const token = randomBytes(32).toString('base64url');
     const lifetimeHours = await this.settings.get('auth.sessionLifetimeHours');

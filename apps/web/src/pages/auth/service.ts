@@ -28,8 +28,9 @@ export interface CurrentUser {
   totpEnabled: boolean;
   /** The server stamps this at sign-in, so during a session it is the current sign-in. */
   lastLoginAt: string | null;
-  /** The sign-in before this one; not sent by the server yet (asked for). */
-  previousLoginAt?: string | null;
+  /** The sign-in before this one, and its address. */
+  previousLoginAt: string | null;
+  previousLoginIp: string | null;
 }
 
 export interface Me {

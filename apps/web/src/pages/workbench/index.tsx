@@ -24,6 +24,7 @@ function LoginHint({ user }: { user: CurrentUser }) {
     return (
       <Typography.Text type="secondary" style={style}>
         上次登录：{dayjs(user.previousLoginAt).format(dateTimeFormat)}
+        {user.previousLoginIp ? `（${user.previousLoginIp}）` : ''}
         ，如非本人操作，请立即修改密码并联系管理员。
       </Typography.Text>
     );
