@@ -10,6 +10,10 @@ export interface AuditRecord extends ChainedContent {
   hash: string;
 }
 
+export interface AuditListRecord extends AuditRecord {
+  regionName: string | null;
+}
+
 export interface AuditSearchFilters {
   scope: RegionRange;
   from?: Date;
@@ -125,22 +129,24 @@ export class AuditRepository {
 
   private searchQuery(filters: AuditSearchFilters) {
     let query = withRegionScope(this.db.selectFrom('auditLog'), filters.scope, 'auditLog.regionCode');
-    if (filters.from) query = query.where('occurredAt', '>=', filters.from);
-    if (filters.to) query = query.where('occurredAt', '<', filters.to);
-    if (filters.action) query = query.where('action', 'like', `${escapeLike(filters.action)}%`);
-    if (filters.actor) query = query.where('actorUsername', '=', filters.actor);
-    if (filters.outcome) query = query.where('outcome', '=', filters.outcome);
+    if (filters.from) query = query.where('auditLog.occurredAt', '>=', filters.from);
+    if (filters.to) query = query.where('auditLog.occurredAt', '<', filters.to);
+    if (filters.action) query = query.where('auditLog.action', 'like', `${escapeLike(filters.action)}%`);
+    if (filters.actor) query = query.where('auditLog.actorUsername', '=', filters.actor);
+    if (filters.outcome) query = query.where('auditLog.outcome', '=', filters.outcome);
     return query;
   }
 
-  async search(filters: AuditSearchFilters & { offset: number; limit: number }): Promise<AuditRecord[]> {
+  async search(filters: AuditSearchFilters & { offset: number; limit: number }): Promise<AuditListRecord[]> {
     return (await this.searchQuery(filters)
-      .selectAll()
-      .orderBy('occurredAt', 'desc')
-      .orderBy('id', 'desc')
+      .leftJoin('regions', 'regions.code', 'auditLog.regionCode')
+      .selectAll('auditLog')
+      .select('regions.name as regionName')
+      .orderBy('auditLog.occurredAt', 'desc')
+      .orderBy('auditLog.id', 'desc')
       .offset(filters.offset)
       .limit(filters.limit)
-      .execute()) as AuditRecord[];
+      .execute()) as AuditListRecord[];
   }
 
   async count(filters: AuditSearchFilters): Promise<number> {

@@ -39,6 +39,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           occurredAt: row.occurredAt.toISOString(),
           actorUsername: row.actorUsername,
           regionCode: row.regionCode,
+          regionName: row.regionName,
           ip: row.ip,
           action: row.action,
           targetType: row.targetType,

@@ -17,6 +17,7 @@ export const AuditEntrySchema = Type.Object({
   occurredAt: Type.String({ format: 'date-time' }),
   actorUsername: Type.Union([Type.String(), Type.Null()]),
   regionCode: Type.Union([Type.String(), Type.Null()]),
+  regionName: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   action: Type.String(),
   targetType: Type.Union([Type.String(), Type.Null()]),

@@ -162,6 +162,7 @@ describe('AuditService', () => {
     const result = await harness.app.audit.search({ scope: lankao.scope, page: 1, pageSize: 50 });
     expect(result.total).toBe(2);
     expect(result.items.every((row) => row.regionCode === regions.lankao)).toBe(true);
+    expect(result.items[0]?.regionName).toBe('兰考县');
   });
 });
 

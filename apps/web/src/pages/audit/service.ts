@@ -8,6 +8,8 @@ export interface AuditEntry {
   occurredAt: string;
   actorUsername: string | null;
   regionCode: string | null;
+  /** Short name of the region (e.g. 兰考县); the full name is in the code's tooltip. */
+  regionName: string | null;
   ip: string | null;
   action: string;
   targetType: string | null;

@@ -29,9 +29,10 @@ const columns: TableProps<AuditEntry>['columns'] = [
   { title: '用户', dataIndex: 'actorUsername', width: 120, render: (value: string | null) => value ?? dash },
   {
     title: '区划',
-    dataIndex: 'regionCode',
+    dataIndex: 'regionName',
     width: 130,
-    render: (value: string | null) => <span className="code-text">{value ?? dash}</span>,
+    render: (value: string | null, entry: AuditEntry) =>
+      value ? <span title={entry.regionCode ?? undefined}>{value}</span> : (entry.regionCode ?? dash),
   },
   {
     title: 'IP',
