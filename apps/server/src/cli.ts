@@ -1,43 +1,13 @@
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { migrate, type OpenedDatabase, openDatabase } from './bootstrap.ts';
-import { type AppConfig, loadConfig } from './config.ts';
-import { systemPrincipal } from './modules/access/system-principal.ts';
+import { cliPrincipal, log, withContext } from './cli-context.ts';
+import { migrate, openDatabase } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
 import { demoPassword, seedDemoUsers } from './modules/auth/demo-users.ts';
 import { toRegionCode } from './modules/regions/region-code.ts';
 import { AppError } from './plugins/errors.ts';
 import { progressLine } from './progress.ts';
-
-const log = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
-
-interface CliContext {
-  config: AppConfig;
-  database: OpenedDatabase;
-  app: FastifyInstance;
-}
-
-/** Opens the database (embedded or DATABASE_URL), migrates, and builds the app's services without listening. */
-async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const database = await openDatabase(config, log);
-  let app: FastifyInstance | undefined;
-  try {
-    await migrate(database, log);
-    app = await buildApp({ config, db: database.db, pool: database.pool, logger: false, serveWeb: false });
-    await app.ready();
-    return await work({ config, database, app });
-  } finally {
-    await app?.close();
-    await database.close();
-  }
-}
-
-function cliPrincipal(config: AppConfig) {
-  return systemPrincipal(config.province);
-}
 
 async function loadRegions(app: FastifyInstance, province: string) {
   const levelNames = { province: '省', city: '市', county: '县', township: '乡镇', village: '村' };

@@ -42,6 +42,8 @@ const TotpPage = lazy(() => import('./pages/auth/totp.tsx').then((module) => ({ 
 /** Every signed-in page, its menu entry and the access flag it needs — in one place. */
 export const appRoutes: AppRoute[] = [
   { path: '/', name: menu.workbench, icon: <HomeOutlined />, component: WorkbenchPage },
+  // registry routes
+  // exchange routes
   {
     path: '/system',
     name: menu.system,

@@ -12,6 +12,14 @@ export interface Database {
   settings: SettingTable;
   auditLog: AuditLogTable;
   auditChainHead: AuditChainHeadTable;
+  households: HouseholdTable;
+  persons: PersonTable;
+  householdIncomes: HouseholdIncomeTable;
+  householdRisks: HouseholdRiskTable;
+  householdMeasures: HouseholdMeasureTable;
+  fieldHistory: FieldHistoryTable;
+  importBatches: ImportBatchTable;
+  importRowErrors: ImportRowErrorTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -126,4 +134,170 @@ export interface AuditChainHeadTable {
   /** After retention drops old partitions, the chain is verified from here. */
   anchorId: string | null;
   anchorPrevHash: string;
+}
+
+/** numeric columns come back from pg as strings (exact decimals). */
+type Decimal = ColumnType<string | null, string | number | null | undefined, string | number | null>;
+
+export interface HouseholdTable {
+  id: Generated<string>;
+  regionCode: string;
+  householdNo: string;
+  householdType: string | null;
+  monitoringCategory: string | null;
+  /** YYYYMM as exported; kept as text so that malformed values stay visible to the quality rules. */
+  identifiedAt: string | null;
+  riskEliminated: boolean | null;
+  eliminationMethod: string | null;
+  eliminatedAt: string | null;
+  otherNote: string | null;
+  policyEnjoyed: boolean | null;
+  householdPhone: string | null;
+  noLabourSafetyNet: boolean | null;
+  arableLand: Decimal;
+  forestLand: Decimal;
+  returnedFarmland: Decimal;
+  orchardLand: Decimal;
+  pastureLand: Decimal;
+  waterSurface: Decimal;
+  distanceToRoad: Decimal;
+  roadHardened: boolean | null;
+  housingArea: Decimal;
+  dangerousHouse: boolean | null;
+  hasElectricity: boolean | null;
+  hasSanitaryToilet: boolean | null;
+  safeDrinkingWater: boolean | null;
+  childDropout: boolean | null;
+  uninsuredMember: boolean | null;
+  developmentAssistance: string | null;
+  publicJobAssistanceNote: string | null;
+  collectorName: string | null;
+  collectorPhone: string | null;
+  status: ColumnType<'active' | 'absent', 'active' | 'absent' | undefined, 'active' | 'absent'>;
+  lastBatchId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export type PersonStatus = 'active' | 'deceased' | 'moved_out' | 'absent';
+
+export interface PersonTable {
+  id: Generated<string>;
+  householdId: string;
+  regionCode: string;
+  personNo: string | null;
+  name: string | null;
+  idNumber: string | null;
+  idType: string | null;
+  relation: string | null;
+  gender: string | null;
+  birthDate: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  ethnicity: string | null;
+  phone: string | null;
+  workLocation: string | null;
+  employmentChannel: string | null;
+  education: string | null;
+  schooling: string | null;
+  nonAttendanceReason: string | null;
+  health: string | null;
+  laborSkill: string | null;
+  publicJob: string | null;
+  publicJobMonths: number | null;
+  residentMedicalInsurance: boolean | null;
+  employeeMedicalInsurance: boolean | null;
+  criticalIllnessInsurance: boolean | null;
+  medicalAid: boolean | null;
+  residentPension: boolean | null;
+  employeePension: boolean | null;
+  dibao: string | null;
+  tekun: string | null;
+  tekunAllowance: Decimal;
+  status: ColumnType<PersonStatus, PersonStatus | undefined, PersonStatus>;
+  lastBatchId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface HouseholdIncomeTable {
+  householdId: string;
+  year: number;
+  regionCode: string;
+  netIncomePerPerson: Decimal;
+  wageIncome: Decimal;
+  businessIncome: Decimal;
+  propertyIncome: Decimal;
+  transferIncome: Decimal;
+  businessExpense: Decimal;
+  eligibleMedicalCost: Decimal;
+  postChildDropout: boolean | null;
+  postHousingDamaged: boolean | null;
+  postUninsuredMember: boolean | null;
+  postWaterDamaged: boolean | null;
+  postWageIncome: Decimal;
+  postPropertyIncome: Decimal;
+  postTransferIncome: Decimal;
+  postBusinessIncome: Decimal;
+  postBusinessExpense: Decimal;
+  postNetIncome: Decimal;
+  postNetIncomePerPerson: Decimal;
+  postInsuranceClaims: Decimal;
+  postEligibleMedicalCost: Decimal;
+  updatedAt: Timestamp;
+}
+
+export interface HouseholdRiskTable {
+  householdId: string;
+  position: number;
+  riskType: string;
+}
+
+export interface HouseholdMeasureTable {
+  householdId: string;
+  category: string;
+  value: string;
+}
+
+export interface FieldHistoryTable {
+  id: Generated<string>;
+  householdId: string;
+  personId: string | null;
+  regionCode: string;
+  entity: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  source: string;
+  batchId: string | null;
+  userId: string | null;
+  changedAt: CreatedAt;
+}
+
+export type ImportBatchStatus = 'running' | 'succeeded' | 'failed';
+
+export interface ImportBatchTable {
+  id: Generated<string>;
+  kind: string;
+  fileName: string;
+  fileSha256: string | null;
+  fileSize: string | null;
+  statisticsYear: number | null;
+  dryRun: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ImportBatchStatus;
+  phase: string | null;
+  rowsRead: ColumnType<string, string | number | undefined, string | number>;
+  userId: string | null;
+  actorUsername: string | null;
+  regionCode: string;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  startedAt: CreatedAt;
+  finishedAt: Date | null;
+}
+
+export interface ImportRowErrorTable {
+  batchId: string;
+  rowNumber: number;
+  columnName: string | null;
+  value: string | null;
+  reason: string;
 }

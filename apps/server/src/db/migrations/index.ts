@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as createFoundation from './20261123T1000-create-foundation.ts';
 import * as seedRoles from './20261123T1001-seed-roles.ts';
 import * as addLoginHistory from './20261123T1002-add-login-history.ts';
+import * as createRegistry from './20261123T1100-create-registry.ts';
+import * as registryPermissions from './20261123T1101-registry-permissions.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -11,4 +13,6 @@ export const migrations: Record<string, Migration> = {
   '20261123T1000-create-foundation': createFoundation,
   '20261123T1001-seed-roles': seedRoles,
   '20261123T1002-add-login-history': addLoginHistory,
+  '20261123T1100-create-registry': createRegistry,
+  '20261123T1101-registry-permissions': registryPermissions,
 };
