@@ -7,7 +7,12 @@ export type Permission =
   | 'audit:read'
   | 'audit:export'
   | 'settings:read'
-  | 'settings:write';
+  | 'settings:write'
+  | 'households:read'
+  | 'households:write'
+  | 'households:reveal'
+  | 'imports:run'
+  | 'imports:read';
 
 /** Access flags derived from the signed-in user's permission list (ant-design-pro's `access.ts`). */
 export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | undefined) {
@@ -21,6 +26,11 @@ export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | unde
     canExportAudit: has('audit:export'),
     canReadSettings: has('settings:read'),
     canWriteSettings: has('settings:write'),
+    canReadHouseholds: has('households:read'),
+    canWriteHouseholds: has('households:write'),
+    canRevealPersonalData: has('households:reveal'),
+    canRunImports: has('imports:run'),
+    canReadImports: has('imports:read'),
   };
 }
 
