@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { cliPrincipal, log, withContext } from './cli-context.ts';
 import { migrate, openDatabase } from './bootstrap.ts';
+import { cliPrincipal, log, withContext } from './cli-context.ts';
 import { loadConfig } from './config.ts';
 import { demoPassword, seedDemoUsers } from './modules/auth/demo-users.ts';
 import { toRegionCode } from './modules/regions/region-code.ts';
@@ -233,6 +233,8 @@ settings
       log(`${key} = ${JSON.stringify(stored)}`);
     }),
   );
+
+// module commands
 
 program.addOption(new Option('--version').hideHelp());
 

@@ -34,7 +34,16 @@ export const codeTables = {
     {
       code: 'disaster',
       label: '因自然灾害',
-      variants: ['因灾', '因洪涝', '因地质灾害', '因旱', '因生物灾害', '因气象灾害', '因地震', '因其他自然灾害'],
+      variants: [
+        '因灾',
+        '因洪涝',
+        '因地质灾害',
+        '因旱',
+        '因生物灾害',
+        '因气象灾害',
+        '因地震',
+        '因其他自然灾害',
+      ],
     },
     { code: 'accident', label: '因意外事故', variants: ['因意外'] },
     { code: 'business_failure', label: '因产业(项目)失败', variants: ['因产业项目失败', '因产业失败'] },
@@ -88,7 +97,11 @@ export const codeTables = {
     { code: 'senior_secondary', label: '高中', variants: ['高中（含中专）', '中专'] },
     { code: 'technician', label: '技师' },
     { code: 'college', label: '大专', variants: ['大专（高职）'] },
-    { code: 'bachelor_or_above', label: '本科及以上', variants: ['本科及研究生及以上', '大学本科及以上', '本科'] },
+    {
+      code: 'bachelor_or_above',
+      label: '本科及以上',
+      variants: ['本科及研究生及以上', '大学本科及以上', '本科'],
+    },
   ]),
   schooling: table([
     { code: 'preschool_child', label: '学龄前儿童' },
@@ -192,7 +205,8 @@ export function spellingsOf(tableName: CodeTableName): Array<{ spelling: string;
   const pairs: Array<{ spelling: string; code: string }> = [];
   for (const item of codeTables[tableName] as readonly CodeItem[]) {
     pairs.push({ spelling: normaliseLabel(item.label), code: item.code });
-    for (const variant of item.variants ?? []) pairs.push({ spelling: normaliseLabel(variant), code: item.code });
+    for (const variant of item.variants ?? [])
+      pairs.push({ spelling: normaliseLabel(variant), code: item.code });
   }
   return pairs;
 }

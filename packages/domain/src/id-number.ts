@@ -54,7 +54,12 @@ export function parseYyyymmdd(text: string): Date | undefined {
 }
 
 /** Builds a valid 18-character ID from region code, birth date and sequence (for demo data and tests). */
-export function buildIdNumber(regionCode6: string, birthDate: Date, sequence: number, gender: 'male' | 'female'): string {
+export function buildIdNumber(
+  regionCode6: string,
+  birthDate: Date,
+  sequence: number,
+  gender: 'male' | 'female',
+): string {
   const sequence3 = sequence % 1000;
   const adjusted = gender === 'male' ? sequence3 | 1 : sequence3 & ~1;
   const yyyymmdd = birthDate.toISOString().slice(0, 10).replace(/-/g, '');

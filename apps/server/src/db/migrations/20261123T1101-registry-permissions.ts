@@ -25,5 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DELETE FROM role_permissions WHERE permission LIKE 'households:%' OR permission LIKE 'imports:%'`.execute(db);
+  await sql`DELETE FROM role_permissions WHERE permission LIKE 'households:%' OR permission LIKE 'imports:%'`.execute(
+    db,
+  );
 }
