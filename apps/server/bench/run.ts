@@ -8,6 +8,7 @@ import { connectDatabase, type DatabaseHandle } from '../src/db/connection.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { importBenchmark } from './import.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
 
 export interface BenchContext {
@@ -19,6 +20,7 @@ export interface BenchContext {
 const benchmarks: Record<string, { description: string; run(context: BenchContext): Promise<void> }> = {
   regions: regionsBenchmark,
   audit: auditBenchmark,
+  import: importBenchmark,
 };
 
 const { positionals, values } = parseArgs({

@@ -6,8 +6,10 @@ import type { DB } from './db/connection.ts';
 import { accessPlugin } from './modules/access/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
+import { exchangeModule } from './modules/exchange/index.ts';
 import { opsModule } from './modules/ops/index.ts';
 import { regionsModule } from './modules/regions/index.ts';
+import { registryModule } from './modules/registry/index.ts';
 import { settingsModule } from './modules/settings/index.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -42,6 +44,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(regionsModule);
   await app.register(authModule);
   await app.register(opsModule);
+  // business modules
+  await app.register(exchangeModule);
+  await app.register(registryModule);
   await app.register(webPlugin, {
     distDir: options.serveWeb === false ? '/nonexistent' : options.config.webDistDir,
   });

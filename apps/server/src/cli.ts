@@ -5,6 +5,8 @@ import { migrate, openDatabase } from './bootstrap.ts';
 import { cliPrincipal, log, withContext } from './cli-context.ts';
 import { loadConfig } from './config.ts';
 import { demoPassword, seedDemoUsers } from './modules/auth/demo-users.ts';
+import { registerDemoCommands, seedDemoCountyOnFirstRun } from './modules/demo/demo.cli.ts';
+import { registerExchangeCommands } from './modules/exchange/exchange.cli.ts';
 import { toRegionCode } from './modules/regions/region-code.ts';
 import { AppError } from './plugins/errors.ts';
 import { progressLine } from './progress.ts';
@@ -38,6 +40,7 @@ async function start(): Promise<void> {
   const { total: userCount } = await app.users.search(system, { page: 1, pageSize: 1 });
   let demoUsers: Awaited<ReturnType<typeof seedDemoUsers>> = [];
   if (userCount === 0 && process.env.SHOUWANG_DEMO !== 'false') demoUsers = await seedDemoUsers(app, system);
+  await seedDemoCountyOnFirstRun(app, config);
 
   const stopped = new Promise<void>((resolve) => {
     const shutdown = async (signal: string) => {
@@ -235,6 +238,8 @@ settings
   );
 
 // module commands
+registerDemoCommands(program);
+registerExchangeCommands(program);
 
 program.addOption(new Option('--version').hideHelp());
 

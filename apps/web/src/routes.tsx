@@ -1,9 +1,15 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CloudUploadOutlined,
+  ContactsOutlined,
+  HistoryOutlined,
   HomeOutlined,
   SettingOutlined,
+  SolutionOutlined,
+  SwapOutlined,
   TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { Access, AccessFlag } from './access.ts';
@@ -38,12 +44,91 @@ const ChangePasswordPage = lazy(() =>
   import('./pages/auth/change-password.tsx').then((module) => ({ default: module.ChangePasswordPage })),
 );
 const TotpPage = lazy(() => import('./pages/auth/totp.tsx').then((module) => ({ default: module.TotpPage })));
+const HouseholdListPage = lazy(() =>
+  import('./pages/registry/index.tsx').then((module) => ({ default: module.HouseholdListPage })),
+);
+const HouseholdDetailPage = lazy(() =>
+  import('./pages/registry/household-detail.tsx').then((module) => ({ default: module.HouseholdDetailPage })),
+);
+const PersonListPage = lazy(() =>
+  import('./pages/registry/persons.tsx').then((module) => ({ default: module.PersonListPage })),
+);
+
+const ImportPage = lazy(() =>
+  import('./pages/exchange/index.tsx').then((module) => ({ default: module.ImportPage })),
+);
+const ImportBatchesPage = lazy(() =>
+  import('./pages/exchange/batches.tsx').then((module) => ({ default: module.ImportBatchesPage })),
+);
+const ImportBatchPage = lazy(() =>
+  import('./pages/exchange/batch-detail.tsx').then((module) => ({ default: module.ImportBatchPage })),
+);
 
 /** Every signed-in page, its menu entry and the access flag it needs — in one place. */
 export const appRoutes: AppRoute[] = [
   { path: '/', name: menu.workbench, icon: <HomeOutlined />, component: WorkbenchPage },
   // registry routes
+  {
+    path: '/registry',
+    name: menu.registry,
+    icon: <SolutionOutlined />,
+    children: [
+      {
+        path: '/registry/households',
+        name: menu.households,
+        icon: <ContactsOutlined />,
+        access: 'canReadHouseholds',
+        description: '按区划、户类型、监测类别、风险查找农户，查看家庭成员、收入与帮扶措施',
+        component: HouseholdListPage,
+      },
+      {
+        path: '/registry/households/:id',
+        name: menu.householdDetail,
+        access: 'canReadHouseholds',
+        hideInMenu: true,
+        component: HouseholdDetailPage,
+      },
+      {
+        path: '/registry/persons',
+        name: menu.persons,
+        icon: <UserOutlined />,
+        access: 'canReadHouseholds',
+        description: '按年龄、健康、劳动技能、在校情况查找家庭成员',
+        component: PersonListPage,
+      },
+    ],
+  },
   // exchange routes
+  {
+    path: '/exchange',
+    name: menu.exchange,
+    icon: <SwapOutlined />,
+    children: [
+      {
+        path: '/exchange/import',
+        name: menu.dataImport,
+        icon: <CloudUploadOutlined />,
+        access: 'canRunImports',
+        description: '上传国家系统导出的监测对象信息，校验后同步到台账',
+        component: ImportPage,
+      },
+      {
+        path: '/exchange/batches',
+        name: menu.importBatches,
+        icon: <HistoryOutlined />,
+        access: 'canReadImports',
+        description: '查看每次导入的结果、变化数量和错误明细',
+        component: ImportBatchesPage,
+      },
+      {
+        path: '/exchange/batches/:id',
+        name: menu.importBatch,
+        access: 'canReadImports',
+        hideInMenu: true,
+        component: ImportBatchPage,
+      },
+    ],
+  },
   {
     path: '/system',
     name: menu.system,

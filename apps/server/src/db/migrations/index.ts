@@ -4,6 +4,7 @@ import * as seedRoles from './20261123T1001-seed-roles.ts';
 import * as addLoginHistory from './20261123T1002-add-login-history.ts';
 import * as createRegistry from './20261123T1100-create-registry.ts';
 import * as registryPermissions from './20261123T1101-registry-permissions.ts';
+import * as registrySearchIndexes from './20261123T1200-registry-search-indexes.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1002-add-login-history': addLoginHistory,
   '20261123T1100-create-registry': createRegistry,
   '20261123T1101-registry-permissions': registryPermissions,
+  '20261123T1200-registry-search-indexes': registrySearchIndexes,
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
+import { type InsertedHousehold, insertHousehold } from '../../../test/registry-factory.ts';
 
 /**
  * Walks every route that returns region-bound data as a user of another region and proves that the
@@ -41,8 +42,42 @@ afterAll(async () => {
   await harness?.close();
 });
 
+// Registry: one household of the owner's village.
+let ownerHousehold: InsertedHousehold;
+beforeAll(async () => {
+  ownerHousehold = await insertHousehold(harness.database.db, { regionCode: regions.chengnei });
+});
+const registryRow = (table: 'households' | 'persons', id: () => string | undefined) => () =>
+  harness.database.db
+    .selectFrom(table)
+    .selectAll()
+    .where('id', '=', id() ?? '')
+    .execute();
+
+// Exchange: one import batch of the owner's county, with a row error.
+let ownerBatchId: string;
+beforeAll(async () => {
+  const batch = await harness.database.db
+    .insertInto('importBatches')
+    .values({ kind: 'national_sync', fileName: 'probe.csv', status: 'failed', regionCode: regions.lankao })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerBatchId = batch.id;
+  await harness.database.db
+    .insertInto('importRowErrors')
+    .values({ batchId: batch.id, rowNumber: 2, columnName: '村', value: 'scope-probe', reason: '探针' })
+    .execute();
+});
+
 type Probe =
-  | { kind: 'detail'; as: 'village' | 'county'; url: () => string; method?: 'GET' | 'POST' }
+  | {
+      kind: 'detail';
+      as: 'village' | 'county';
+      url: () => string;
+      method?: 'GET' | 'POST' | 'PATCH';
+      /** For writes: what must not change (default: the users table). */
+      unchanged?: () => Promise<unknown>;
+    }
   | { kind: 'list'; as: 'village' | 'county'; url: () => string; contains: (body: unknown) => boolean }
   | {
       kind: 'file';
@@ -52,6 +87,31 @@ type Probe =
     };
 
 const probes: Record<string, Probe> = {
+  'GET /api/imports': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/imports?pageSize=100',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerBatchId),
+  },
+  'GET /api/imports/:id': { kind: 'detail', as: 'county', url: () => `/api/imports/${ownerBatchId}` },
+  'GET /api/imports/:id/errors.xlsx': {
+    kind: 'file',
+    as: 'county',
+    url: () => `/api/imports/${ownerBatchId}/errors.xlsx`,
+    contains: async (body) => {
+      const ExcelJS = (await import('../../excel.ts')).default;
+      const workbook = new ExcelJS.Workbook();
+      try {
+        await workbook.xlsx.load(body as unknown as ArrayBuffer);
+      } catch {
+        return false; // a 404 answer is not a workbook
+      }
+      const values: string[] = [];
+      workbook.worksheets[0]?.eachRow((row) => values.push(String(row.getCell(3).value ?? '')));
+      return values.includes('scope-probe');
+    },
+  },
   'GET /api/regions/:code': { kind: 'detail', as: 'village', url: () => `/api/regions/${regions.chengnei}` },
   'GET /api/regions/:code/children': {
     kind: 'detail',
@@ -117,7 +177,7 @@ const probes: Record<string, Probe> = {
     as: 'county',
     url: () => '/api/audit/export',
     contains: async (body) => {
-      const ExcelJS = (await import('exceljs')).default;
+      const ExcelJS = (await import('../../excel.ts')).default;
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(body as unknown as ArrayBuffer);
       const cells: string[] = [];
@@ -125,9 +185,63 @@ const probes: Record<string, Probe> = {
       return cells.includes(regions.chengnei);
     },
   },
+  'GET /api/households': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/households?status=all&pageSize=100',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerHousehold.id),
+  },
+  'GET /api/households/:id': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/households/${ownerHousehold.id}`,
+  },
+  'GET /api/households/:id/history': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/households/${ownerHousehold.id}/history`,
+  },
+  'PATCH /api/households/:id': {
+    kind: 'detail',
+    as: 'village',
+    method: 'PATCH',
+    url: () => `/api/households/${ownerHousehold.id}`,
+    unchanged: registryRow('households', () => ownerHousehold.id),
+  },
+  'GET /api/persons': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/persons?status=all&pageSize=100',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some(
+        (item) => item.id === ownerHousehold.members[0]?.id,
+      ),
+  },
+  'PATCH /api/persons/:id': {
+    kind: 'detail',
+    as: 'village',
+    method: 'PATCH',
+    url: () => `/api/persons/${ownerHousehold.members[0]?.id}`,
+    unchanged: registryRow('persons', () => ownerHousehold.members[0]?.id),
+  },
+  'POST /api/persons/:id/reveal': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/persons/${ownerHousehold.members[0]?.id}/reveal`,
+    unchanged: () =>
+      harness.database.db
+        .selectFrom('auditLog')
+        .select('id')
+        .where('action', '=', 'registry.reveal_personal_data')
+        .execute(),
+  },
 };
 
 const writeBodies: Record<string, unknown> = {
+  'PATCH /api/households/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', otherNote: '越权修改' },
+  'PATCH /api/persons/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', phone: '13000000000' },
   'POST /api/users/:id/reset-password': { password: 'Reset#Passw0rd' },
   'POST /api/users': {
     username: 'planted',
@@ -175,14 +289,15 @@ describe('region scope', () => {
       const send = (client: TestClient) =>
         client.request({ method, url: probe.url(), payload: payload as object });
 
-      if (method === 'POST') {
+      if (method !== 'GET') {
         // Writes: only the outsider tries, and nothing of the owner's region changes.
-        const before = await harness.database.db.selectFrom('users').selectAll().orderBy('id').execute();
+        const snapshot =
+          (probe.kind === 'detail' && probe.unchanged) ||
+          (() => harness.database.db.selectFrom('users').selectAll().orderBy('id').execute());
+        const before = await snapshot();
         const outsiderResponse = await send(outsider[probe.as]);
         expect(outsiderResponse.statusCode).toBe(404);
-        expect(await harness.database.db.selectFrom('users').selectAll().orderBy('id').execute()).toEqual(
-          before,
-        );
+        expect(await snapshot()).toEqual(before);
         return;
       }
       const ownerResponse = await send(owner[probe.as]);

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { AuditOutcome, Database } from '../../db/database.ts';
+import ExcelJS from '../../excel.ts';
 import type { Principal } from '../access/principal.ts';
 import { type AuditRecord, AuditRepository, type AuditSearchFilters } from './audit.repository.ts';
 import { chainHash, genesisHash } from './audit-chain.ts';

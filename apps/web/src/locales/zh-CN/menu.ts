@@ -1,6 +1,14 @@
 /** Menu and page titles. */
 export const menu = {
   workbench: '工作台',
+  registry: '农户管理',
+  households: '农户列表',
+  householdDetail: '农户详情',
+  persons: '人员列表',
+  exchange: '数据交换',
+  dataImport: '数据导入',
+  importBatches: '导入记录',
+  importBatch: '导入批次',
   system: '系统管理',
   users: '用户管理',
   audit: '审计日志',

@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from '../../db/database.ts';
+
+/** SHOUWANG_IMPORT_TRACE=1 prints every statement of an import with its duration on stderr. */
+const tracing = Boolean(process.env.SHOUWANG_IMPORT_TRACE);
+function trace(milliseconds: number, statement: string) {
+  if (!tracing) return;
+  const text = statement.replace(/\s+/g, ' ').trim().slice(0, 100);
+  process.stderr.write(`[import] ${milliseconds.toFixed(0).padStart(7)} ms  ${text}\n`);
+}
+
+/**
+ * An import's own database connection: its temporary staging tables live here, the apply runs here as
+ * one transaction, and a session advisory lock on the batch tells other processes that the batch is
+ * still alive (a killed process drops the connection, the lock and any open transaction with it).
+ */
+export class ImportSession {
+  /** Kysely bound to this one connection (queries run one after another). */
+  readonly db: Kysely<Database>;
+
+  private constructor(private readonly client: pg.Client) {
+    const connection = Object.assign(client, { release: () => {} });
+    this.db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: { connect: async () => connection, end: async () => {} } }),
+      plugins: [new CamelCasePlugin()],
+      log: process.env.SHOUWANG_IMPORT_TRACE
+        ? (event) => {
+            const text = event.query.sql.replace(/\s+/g, ' ').slice(0, 90);
+            process.stderr.write(
+              `[import] ${event.queryDurationMillis.toFixed(0).padStart(7)} ms  ${text}\n`,
+            );
+          }
+        : undefined,
+    });
+  }
+
+  static async open(pool: pg.Pool): Promise<ImportSession> {
+    const client = new pg.Client({ ...pool.options, application_name: 'shouwang-import' });
+    client.on('error', () => {});
+    await client.connect();
+    // Before any temporary table is touched: staging tables and big hash joins stay in memory longer.
+    await client.query(
+      `SET temp_buffers = '256MB'; SET work_mem = '128MB'; SET maintenance_work_mem = '256MB'`,
+    );
+    return new ImportSession(client);
+  }
+
+  /** COPY … FROM STDIN fed by a stream of COPY text lines. */
+  async copy(statement: string, lines: Readable): Promise<void> {
+    const started = performance.now();
+    await pipeline(lines, this.client.query(copyFrom(statement)));
+    trace(performance.now() - started, statement);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildHousehold,
+  type NationalRow,
+  writeNationalCsv,
+  writeNationalXlsx,
+} from '../../server/src/modules/exchange/fixtures/national-file-builder.ts';
+import { regions, testPassword } from '../../server/test/fixtures.ts';
+import { type E2eServer, screenshotDir, signInThroughPage, startE2eServer } from './browser.ts';
+
+let server: E2eServer;
+let directory: string;
+let goodFile: string;
+let badFile: string;
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  directory = await mkdtemp(path.join(os.tmpdir(), 'shouwang-import-e2e-'));
+  goodFile = path.join(directory, '兰考县监测对象信息.xlsx');
+  const rows: NationalRow[] = [];
+  for (let sequence = 1; sequence <= 12; sequence += 1) {
+    rows.push(...buildHousehold({ sequence, place: sequence % 3 === 0 ? 'renzhuang' : 'chengnei' }));
+  }
+  (rows[4] as NationalRow).文化程度 = '博士后';
+  await writeNationalXlsx(goodFile, rows);
+  badFile = path.join(directory, '有错误的文件.csv');
+  const bad = buildHousehold({ sequence: 20 });
+  (bad[1] as NationalRow).证件号码 = '4102251234';
+  (bad[2] as NationalRow).与户主关系 = '户主';
+  await writeNationalCsv(badFile, bad, { encoding: 'gb18030' });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function upload(page: Page, file: string, options: { dryRun: boolean }) {
+  await page.goto(`${server.baseUrl}/exchange/import`);
+  await page.locator('input[type=file]').setInputFiles(file);
+  const toggle = page.getByRole('switch', { name: '试导入' });
+  if ((await toggle.getAttribute('aria-checked')) !== String(options.dryRun)) await toggle.click();
+  await page.getByRole('button', { name: options.dryRun ? '开始试导入' : '开始导入' }).click();
+}
+
+describe('national import in the browser', () => {
+  it('lets a county user upload the national xlsx and read the result with the county check', async () => {
+    const county = await server.harness.createUser({ role: 'county_user', regionCode: regions.lankao });
+    const { context, page } = await server.newPage();
+    await signInThroughPage(page, server.baseUrl, county.username, testPassword);
+    await page.getByRole('menuitem', { name: /数据交换/ }).click();
+    await page.getByRole('menuitem', { name: /数据导入/ }).click();
+    await expect.poll(() => page.url()).toContain('/exchange/import');
+    await shot(page, 'exchange-import-form');
+
+    await upload(page, goodFile, { dryRun: false });
+    await page.getByText('导入完成').waitFor();
+    const counts = page.locator('.ant-card', { hasText: '台账变化' });
+    await expect.poll(() => counts.locator('tr', { hasText: '户' }).first().textContent()).toContain('12');
+    await page.getByText('地区总数核查（文件与平台，导入后）').waitFor();
+    await page.getByText('博士后').waitFor();
+    await shot(page, 'exchange-import-result');
+
+    await upload(page, badFile, { dryRun: true });
+    await page.getByText(/行数据有错误，整个文件未导入/).waitFor();
+    await page.getByText('证件号码格式不正确', { exact: false }).waitFor();
+    await expect(page.getByRole('link', { name: /下载错误明细/ }).getAttribute('href')).resolves.toMatch(
+      /\/api\/imports\/\d+\/errors\.xlsx$/,
+    );
+    await shot(page, 'exchange-import-errors');
+
+    await page
+      .getByRole('link', { name: /导入记录/ })
+      .first()
+      .click();
+    await page.getByText('兰考县监测对象信息.xlsx').waitFor();
+    await page.getByText('2 行错误').waitFor();
+    await shot(page, 'exchange-batches');
+    await context.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const county = await server.harness.createUser({ role: 'county_user', regionCode: regions.lankao });
+    const { context, page } = await server.newPage({ width: 390, height: 844 });
+    await signInThroughPage(page, server.baseUrl, county.username, testPassword);
+    await page.waitForURL(`${server.baseUrl}/`);
+    await upload(page, goodFile, { dryRun: true });
+    await page.getByText(/试导入完成/).waitFor();
+    await page.waitForTimeout(300);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await shot(page, 'exchange-import-phone');
+    await page.goto(`${server.baseUrl}/exchange/batches`);
+    await page.getByText('兰考县监测对象信息.xlsx').first().waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await shot(page, 'exchange-batches-phone');
+    await context.close();
+  });
+});
