@@ -1,4 +1,11 @@
-import { type CodeTableName, labelOf, maskIdNumber, maskPhone, measureCategories } from '@shouwang/domain';
+import {
+  beijingToday,
+  type CodeTableName,
+  labelOf,
+  maskIdNumber,
+  maskPhone,
+  measureCategories,
+} from '@shouwang/domain';
 import {
   displayValue,
   entityLabel,
@@ -17,7 +24,6 @@ import type {
   PersonWithHousehold,
 } from './registry.repository.ts';
 import type { HouseholdDetail } from './registry.service.ts';
-import { beijingToday } from './registry.validation.ts';
 
 /** Responses are built here from rows; ID numbers and phones leave the server masked. */
 

@@ -1,8 +1,9 @@
+import { idNumberProblem } from '@shouwang/domain';
 import { describe, expect, it } from 'vitest';
 import { displayValue, personFields, sourceLabel } from './registry.fields.ts';
 import { ageOn } from './registry.mapper.ts';
 import { birthBoundsForAges, countLimits, parseSearchText, resolveTotal } from './registry.service.ts';
-import { buildChangeSet, checkIdNumber } from './registry.validation.ts';
+import { buildChangeSet } from './registry.validation.ts';
 
 describe(parseSearchText.name, () => {
   it('reads a full ID, a disability certificate, the last digits of an ID, or a name', () => {
@@ -117,11 +118,11 @@ describe(buildChangeSet.name, () => {
   });
 });
 
-describe(checkIdNumber.name, () => {
+describe(idNumberProblem.name, () => {
   it('accepts placeholders and refuses a birth date that does not exist', () => {
-    expect(checkIdNumber('999999000000000001', '2026-01-01')).toBeUndefined();
-    expect(checkIdNumber('41022519720230123X', '2026-01-01')).toMatch(/校验位|出生日期/);
-    expect(checkIdNumber('4102251972', '2026-01-01')).toMatch(/18 位/);
+    expect(idNumberProblem('999999000000000001', '2026-01-01')).toBeUndefined();
+    expect(idNumberProblem('41022519720230123X', '2026-01-01')).toMatch(/校验位|出生日期/);
+    expect(idNumberProblem('4102251972', '2026-01-01')).toMatch(/18 位/);
   });
 });
 

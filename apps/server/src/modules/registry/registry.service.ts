@@ -1,3 +1,4 @@
+import { beijingToday } from '@shouwang/domain';
 import type { DB } from '../../db/connection.ts';
 import type { PersonStatus } from '../../db/database.ts';
 import type { Principal } from '../access/principal.ts';
@@ -18,7 +19,6 @@ import {
   type TextMatch,
 } from './registry.repository.ts';
 import {
-  beijingToday,
   buildChangeSet,
   checkHouseholdConsistency,
   checkPersonConsistency,

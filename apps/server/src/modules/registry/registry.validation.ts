@@ -1,13 +1,17 @@
 import {
+  beijingToday,
+  birthDateMismatch,
   birthDateOf,
   type CodeItem,
   codeTables,
+  dateProblem,
+  genderMismatch,
   genderOf,
-  hasValidCheckDigit,
   hasValidIdFormat,
+  idNumberProblem,
   isPlaceholderId,
-  labelOf,
-  parseYyyymmdd,
+  monthProblem,
+  phoneProblem,
 } from '@shouwang/domain';
 import type { EditableField } from './registry.fields.ts';
 
@@ -24,11 +28,6 @@ export interface ChangeSet {
   changes: FieldChange[];
   /** field → zh-CN message */
   errors: Record<string, string>;
-}
-
-/** Today's calendar day in Beijing, YYYY-MM-DD. */
-export function beijingToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 const settablePersonStatuses = ['active', 'deceased', 'moved_out'];
@@ -82,19 +81,10 @@ function checkValue(definition: EditableField, value: FieldValue, today: string)
     if (number > 1e9) return `${label}数值过大，请核对`;
     return undefined;
   }
-  if (kind === 'month') return checkMonth(label, String(value), today);
-  if (kind === 'date') {
-    const text = String(value);
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseYyyymmdd(text.replace(/-/g, '')) : undefined;
-    if (!date) return `${label}不是有效的日期（格式如 1980-01-31）`;
-    if (text > today) return `${label}不能晚于今天`;
-    if (text < '1900-01-01') return `${label}不能早于 1900 年`;
-    return undefined;
-  }
-  if (kind === 'phone') {
-    return /^1\d{10}$/.test(String(value)) ? undefined : `${label}应为以 1 开头的 11 位手机号码`;
-  }
-  if (kind === 'idNumber') return checkIdNumber(String(value), today);
+  if (kind === 'month') return monthProblem(label, String(value), today);
+  if (kind === 'date') return dateProblem(label, String(value), today);
+  if (kind === 'phone') return phoneProblem(label, String(value));
+  if (kind === 'idNumber') return idNumberProblem(String(value), today);
   if (kind === 'personStatus') {
     return settablePersonStatuses.includes(String(value)) ? undefined : `${label}只能是正常、已故或迁出`;
   }
@@ -102,26 +92,6 @@ function checkValue(definition: EditableField, value: FieldValue, today: string)
     const known = (codeTables[kind.code] as readonly CodeItem[]).some((item) => item.code === value);
     return known ? undefined : `${label}「${String(value)}」不是有效的选项`;
   }
-  return undefined;
-}
-
-export function checkMonth(label: string, text: string, today: string): string | undefined {
-  const match = /^(\d{4})(\d{2})$/.exec(text);
-  const month = Number(match?.[2]);
-  if (!match || month < 1 || month > 12 || Number(match[1]) < 2000) {
-    return `${label}应为年月，6 位数字，如 202403`;
-  }
-  if (text > today.slice(0, 7).replace('-', '')) return `${label}不能晚于本月`;
-  return undefined;
-}
-
-export function checkIdNumber(idNumber: string, today: string): string | undefined {
-  if (!hasValidIdFormat(idNumber)) return '证件号码应为 18 位（残疾人证为 20 或 22 位），末位可为 X';
-  if (isPlaceholderId(idNumber)) return undefined;
-  if (!hasValidCheckDigit(idNumber.slice(0, 18))) return '证件号码校验位不正确，请逐位核对';
-  const birth = birthDateOf(idNumber);
-  if (!birth) return '证件号码中的出生日期（第 7–14 位）不是有效日期';
-  if (birth.toISOString().slice(0, 10) > today) return '证件号码中的出生日期晚于今天';
   return undefined;
 }
 
@@ -184,13 +154,12 @@ export function checkPersonConsistency(
   const birth = birthDateOf(idNumber)?.toISOString().slice(0, 10);
   const birthDate = typeof merged.birthDate === 'string' ? merged.birthDate : null;
   if (birth && birthDate && birth !== birthDate && (changed.has('birthDate') || changed.has('idNumber'))) {
-    errors[blame('birthDate')] = `出生日期与证件号码中的出生日期（${birth}）不一致`;
+    errors[blame('birthDate')] = birthDateMismatch(birth);
   }
   const idGender = genderOf(idNumber);
   const gender = typeof merged.gender === 'string' ? merged.gender : null;
   if (idGender && gender && idGender !== gender && (changed.has('gender') || changed.has('idNumber'))) {
-    errors[blame('gender')] =
-      `性别与证件号码第 17 位不一致（该号码对应「${labelOf('gender', idGender)}」，奇数为男、偶数为女）`;
+    errors[blame('gender')] = genderMismatch(idGender);
   }
   return errors;
 }
