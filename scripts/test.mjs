@@ -68,7 +68,13 @@ function vitest(title, configs, extraEnv = {}) {
 }
 
 ensureChromium();
-for (const project of ['packages/domain', 'apps/server', 'apps/web', 'apps/web/tsconfig.e2e.json']) {
+for (const project of [
+  'packages/domain',
+  'packages/rules',
+  'apps/server',
+  'apps/web',
+  'apps/web/tsconfig.e2e.json',
+]) {
   if (!step(`Typecheck ${project}`, 'npx', ['tsc', '-p', project])) fail(`typecheck of ${project} failed`);
 }
 if (!step('Lint and format (biome)', 'npx', ['biome', 'check', '.'])) fail('lint failed');
