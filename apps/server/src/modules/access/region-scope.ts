@@ -17,6 +17,11 @@ export function withRegionScope<QueryBuilder extends Whereable<QueryBuilder>>(
   scope: RegionRange,
   column: string,
 ): QueryBuilder {
+  return query.where(regionScopeCondition(scope, column));
+}
+
+/** The same scope as a boolean expression, for the few set-based statements written as raw SQL. */
+export function regionScopeCondition(scope: RegionRange, column: string): Expression<SqlBool> {
   const reference = sql.ref(column);
-  return query.where(sql<SqlBool>`(${reference} >= ${scope.lo} AND ${reference} < ${scope.hi})`);
+  return sql<SqlBool>`(${reference} >= ${scope.lo} AND ${reference} < ${scope.hi})`;
 }

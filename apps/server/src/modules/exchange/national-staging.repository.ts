@@ -5,9 +5,9 @@ import {
   nationalColumns,
   spellingsOf,
 } from '@shouwang/domain';
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { withRegionScope } from '../access/region-scope.ts';
+import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import { syncColumnOf, syncTypeOf } from '../registry/national-sync.service.ts';
 
@@ -47,20 +47,6 @@ const blankCharacters = sql.raw(`E' \\t\\u00A0\\u3000'`);
 
 /** Fields whose identifiers arrive as Excel numbers (`4102…0001.0`). */
 const numericIdentifierFields = new Set(['householdNo', 'personNo', 'regionCode']);
-
-/** The caller's scope as a condition, from the one helper that turns a scope into SQL. */
-function scopeCondition(scope: RegionRange, column: string): Expression<SqlBool> {
-  let condition: Expression<SqlBool> | undefined;
-  const collector = {
-    where(expression: Expression<SqlBool>) {
-      condition = expression;
-      return collector;
-    },
-  };
-  withRegionScope(collector, scope, column);
-  if (!condition) throw new Error('region scope produced no condition');
-  return condition;
-}
 
 /** Every spelling of a code table (and the code itself) → code, as one jsonb constant for `->>`. */
 function codeMapping(table: CodeTableName): RawBuilder<unknown> {
@@ -229,7 +215,7 @@ export class NationalStagingRepository {
       SET village_code = v.code
       FROM regions v
       WHERE length(place.code_cleaned) = 12 AND v.code = place.code_cleaned::char(12) AND v.level = 'village'
-        AND ${scopeCondition(options.province, 'v.code')}`.execute(this.db);
+        AND ${regionScopeCondition(options.province, 'v.code')}`.execute(this.db);
     await sql`
       UPDATE national_places SET problem = 'unknown_code'
       WHERE code_cleaned IS NOT NULL AND village_code IS NULL`.execute(this.db);
@@ -247,7 +233,7 @@ export class NationalStagingRepository {
       FROM regions c
       JOIN regions t ON t.parent_code = c.code
       JOIN regions v ON v.parent_code = t.code AND v.level = 'village'
-      WHERE c.level = 'county' AND ${scopeCondition(options.province, 'c.code')}
+      WHERE c.level = 'county' AND ${regionScopeCondition(options.province, 'c.code')}
         AND (${fold(sql`c.name`)} IN (SELECT county_folded FROM national_places WHERE code_cleaned IS NULL)
           OR ${lenientName.county(fold(sql`c.name`))} IN
             (SELECT county_lenient FROM national_places WHERE code_cleaned IS NULL))`.execute(this.db);
@@ -283,7 +269,7 @@ export class NationalStagingRepository {
     );
     await sql`
       UPDATE national_places place SET problem = 'out_of_scope'
-      WHERE village_code IS NOT NULL AND NOT ${scopeCondition(options.scope, 'place.village_code')}`.execute(
+      WHERE village_code IS NOT NULL AND NOT ${regionScopeCondition(options.scope, 'place.village_code')}`.execute(
       this.db,
     );
   }

@@ -1,6 +1,6 @@
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { withRegionScope } from '../access/region-scope.ts';
+import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import type { SyncCounts, SyncCoverage, SyncField } from './national-sync.service.ts';
 
@@ -28,20 +28,6 @@ const columnOf = (alias: string, column: string): RawBuilder<unknown> => {
   return sql.raw(`${alias}.${column}`);
 };
 const list = (items: RawBuilder<unknown>[]) => sql.join(items, sql`, `);
-
-/** The caller's scope as a condition, from the one helper that turns a scope into SQL. */
-function scopeCondition(scope: RegionRange, column: string): Expression<SqlBool> {
-  let condition: Expression<SqlBool> | undefined;
-  const collector = {
-    where(expression: Expression<SqlBool>) {
-      condition = expression;
-      return collector;
-    },
-  };
-  withRegionScope(collector, scope, column);
-  if (!condition) throw new Error('region scope produced no condition');
-  return condition;
-}
 
 /**
  * All SQL of the national sync. Runs on the import's own connection, where the exchange module staged
@@ -79,7 +65,7 @@ export class NationalSyncRepository {
       FROM sync_household_keys k
       JOIN households h ON h.household_no = k.household_no
       LEFT JOIN regions region ON region.code = h.region_code
-      WHERE NOT ${scopeCondition(options.scope, 'h.region_code')}`.execute(this.db);
+      WHERE NOT ${regionScopeCondition(options.scope, 'h.region_code')}`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
 
@@ -115,7 +101,7 @@ export class NationalSyncRepository {
       SELECT DISTINCT ON (r.row_number) r.row_number, p.id AS person_id
       FROM sync_rows r
       JOIN persons p ON p.person_no = r.person_no
-      WHERE r.person_no IS NOT NULL AND p.person_no IS NOT NULL AND ${scopeCondition(context.scope, 'p.region_code')}
+      WHERE r.person_no IS NOT NULL AND p.person_no IS NOT NULL AND ${regionScopeCondition(context.scope, 'p.region_code')}
       ORDER BY r.row_number, (p.status = 'active') DESC, p.id`.execute(this.db);
     await sql`CREATE INDEX ON sync_person_matches (row_number)`.execute(this.db);
     await sql`CREATE INDEX ON sync_person_matches (person_id)`.execute(this.db);
@@ -361,7 +347,7 @@ export class NationalSyncRepository {
       SELECT p.id AS person_id, p.household_id, p.region_code
       FROM ${coverage}
       JOIN persons p ON p.region_code >= coverage.lo AND p.region_code < coverage.hi
-      WHERE p.status = 'active' AND ${scopeCondition(context.scope, 'p.region_code')}
+      WHERE p.status = 'active' AND ${regionScopeCondition(context.scope, 'p.region_code')}
         AND NOT EXISTS (SELECT 1 FROM sync_persons sp WHERE sp.person_id = p.id)`.execute(this.db);
     await sql`
       UPDATE persons SET status = 'absent', updated_at = now(), last_batch_id = ${context.batchId}
@@ -371,7 +357,7 @@ export class NationalSyncRepository {
       SELECT h.id AS household_id, h.region_code
       FROM ${coverage}
       JOIN households h ON h.region_code >= coverage.lo AND h.region_code < coverage.hi
-      WHERE h.status = 'active' AND ${scopeCondition(context.scope, 'h.region_code')}
+      WHERE h.status = 'active' AND ${regionScopeCondition(context.scope, 'h.region_code')}
         AND NOT EXISTS (SELECT 1 FROM sync_households sh WHERE sh.household_id = h.id)`.execute(this.db);
     await sql`
       UPDATE households SET status = 'absent', updated_at = now(), last_batch_id = ${context.batchId}
