@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { RegionLevel } from '../../db/database.ts';
+import { withRegionScope } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import type { DemoVillage } from './demo-model.ts';
 
@@ -53,15 +54,20 @@ export class DemoRepository {
         'c.name as countyName',
       ])
       .where('v.level', '=', 'village')
-      .where('v.code', '>=', options.range.lo)
-      .where('v.code', '<', options.range.hi)
+      .$call((query) => withRegionScope(query, options.range, 'v.code'))
       .$if(options.committeesOnly, (query) => query.where(villageCommittee))
       .orderBy('v.code')
       .execute();
   }
 
-  async hasAnyHousehold(): Promise<boolean> {
-    const row = await this.db.selectFrom('households').select('id').limit(1).executeTakeFirst();
+  async hasAnyHousehold(scope: RegionRange): Promise<boolean> {
+    const row = await withRegionScope(
+      this.db.selectFrom('households').select('id'),
+      scope,
+      'households.regionCode',
+    )
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -139,8 +139,10 @@ export class DemoService {
     }
   }
 
+  /** True when the configured province has no household yet (first start). */
   async registryIsEmpty(): Promise<boolean> {
-    return !(await this.repository.hasAnyHousehold());
+    const provinceRange = regionRange(toRegionCode(this.dependencies.province), 'province');
+    return !(await this.repository.hasAnyHousehold(provinceRange));
   }
 
   private async demoCountyCode(
