@@ -1,3 +1,4 @@
+import { nationalColumns } from '@shouwang/domain';
 import type { RuleScope } from './ast.ts';
 
 /** The shipped quality rules (/work/shared/rules/starter-rules.md), written in the rule language. */
@@ -41,21 +42,10 @@ const allMeasuresBlank = [
 ]
   .map((category) => `blank(measures.${category})`)
   .join(' and ');
-const postColumnBlank = [
-  'postChildDropout',
-  'postHousingDamaged',
-  'postUninsuredMember',
-  'postWaterDamaged',
-  'postWageIncome',
-  'postPropertyIncome',
-  'postTransferIncome',
-  'postBusinessIncome',
-  'postBusinessExpense',
-  'postNetIncome',
-  'postNetIncomePerPerson',
-  'postInsuranceClaims',
-  'postEligibleMedicalCost',
-]
+// Every 风险消除后… column of the national export.
+const postColumnBlank = nationalColumns
+  .filter((column) => column.target === 'postElimination')
+  .map((column) => column.field)
   .map((field) => `blank(income.${field})`)
   .join(' or ');
 
