@@ -4,6 +4,7 @@ import {
   type Expression,
   type Kysely,
   type Selectable,
+  type SelectQueryBuilder,
   type SqlBool,
   sql,
   type Updateable,
@@ -269,16 +270,7 @@ export class RegistryRepository {
 
   /** At most `cap + 1`, or undefined when counting takes longer than `timeoutMilliseconds`. */
   async countHouseholds(options: HouseholdSearchOptions, limits: CountLimits): Promise<number | undefined> {
-    return this.withinTimeout(limits.timeoutMilliseconds, async (executor) => {
-      const matching = this.householdSearch(options)
-        .select(sql.lit(1).as('one'))
-        .limit(limits.cap + 1);
-      const row = await executor
-        .selectFrom(matching.as('matching'))
-        .select(sql<number>`count(*)::int`.as('total'))
-        .executeTakeFirstOrThrow();
-      return row.total;
-    });
+    return this.countMatching(this.householdSearch(options).select(sql.lit(1).as('one')), limits);
   }
 
   /** The planner's estimate of the matches: instant, and good enough to say "about N". */
@@ -350,12 +342,17 @@ export class RegistryRepository {
   }
 
   async countPersons(options: PersonSearchOptions, limits: CountLimits): Promise<number | undefined> {
+    return this.countMatching(this.personSearch(options).select(sql.lit(1).as('one')), limits);
+  }
+
+  /** Counts the rows of a search, at most `cap + 1`, or undefined when that takes too long. */
+  private countMatching<Tables, Table extends keyof Tables, Output>(
+    matching: SelectQueryBuilder<Tables, Table, Output>,
+    limits: CountLimits,
+  ): Promise<number | undefined> {
     return this.withinTimeout(limits.timeoutMilliseconds, async (executor) => {
-      const matching = this.personSearch(options)
-        .select(sql.lit(1).as('one'))
-        .limit(limits.cap + 1);
       const row = await executor
-        .selectFrom(matching.as('matching'))
+        .selectFrom(matching.limit(limits.cap + 1).as('matching'))
         .select(sql<number>`count(*)::int`.as('total'))
         .executeTakeFirstOrThrow();
       return row.total;

@@ -174,19 +174,11 @@ export class RegistryService {
       text: await this.searchText(principal, query.q),
       status: query.status,
     };
-    const offset = (query.page - 1) * query.pageSize;
-    const [items, counted] = await Promise.all([
-      this.repository.searchHouseholds({ ...options, offset, limit: query.pageSize }),
-      this.repository.countHouseholds(options, countLimits),
-    ]);
-    const total = await resolveTotal({
-      offset,
-      pageSize: query.pageSize,
-      found: items.length,
-      counted,
+    return searchPage(query, {
+      page: (offset, limit) => this.repository.searchHouseholds({ ...options, offset, limit }),
+      count: () => this.repository.countHouseholds(options, countLimits),
       estimate: () => this.repository.estimateHouseholds(options),
     });
-    return { items, ...total };
   }
 
   async searchPersons(principal: Principal, query: PersonListQuery) {
@@ -202,19 +194,11 @@ export class RegistryService {
       text: await this.searchText(principal, query.q),
       status: query.status,
     };
-    const offset = (query.page - 1) * query.pageSize;
-    const [items, counted] = await Promise.all([
-      this.repository.searchPersons({ ...options, offset, limit: query.pageSize }),
-      this.repository.countPersons(options, countLimits),
-    ]);
-    const total = await resolveTotal({
-      offset,
-      pageSize: query.pageSize,
-      found: items.length,
-      counted,
+    return searchPage(query, {
+      page: (offset, limit) => this.repository.searchPersons({ ...options, offset, limit }),
+      count: () => this.repository.countPersons(options, countLimits),
       estimate: () => this.repository.estimatePersons(options),
     });
-    return { items, ...total };
   }
 
   /** A household within the caller's scope; outside it answers exactly like a missing one. */
@@ -466,4 +450,25 @@ function historyRow(
     batchId: null,
     userId: context.userId || null,
   };
+}
+
+/** One page of a list with its total: the page and a capped count run together; the estimate only if needed. */
+async function searchPage<Item>(
+  query: { page: number; pageSize: number },
+  source: {
+    page: (offset: number, limit: number) => Promise<Item[]>;
+    count: () => Promise<number | undefined>;
+    estimate: () => Promise<number>;
+  },
+) {
+  const offset = (query.page - 1) * query.pageSize;
+  const [items, counted] = await Promise.all([source.page(offset, query.pageSize), source.count()]);
+  const total = await resolveTotal({
+    offset,
+    pageSize: query.pageSize,
+    found: items.length,
+    counted,
+    estimate: source.estimate,
+  });
+  return { items, ...total };
 }
