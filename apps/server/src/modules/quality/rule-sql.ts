@@ -1,0 +1,629 @@
+import { type CompiledRule, type Expr, type FieldDefinition, starterRules } from '@shouwang/rules';
+import { type RawBuilder, sql } from 'kysely';
+import { regionScopeCondition } from '../access/region-scope.ts';
+import type { RegionRange } from '../regions/region-code.ts';
+
+/**
+ * The SQL compiler of the quality rule language: every hit of a set of rules as one set-based
+ * statement, with the meaning of @shouwang/rules' evaluateRule (the reference).
+ *
+ * Shape of the statement (only the parts the rules need are emitted):
+ * - `hx`: ONE aggregate over the active persons of the households in the filter, grouped by
+ *   household: size, head terms (a value of the only head), and every any/all/count term of every rule.
+ * - `rk` / `ms`: risk codes and the measure values per category, as arrays, per household.
+ * - person pass: active persons ⋈ their active household (+ income row of the year, rk, ms, hx),
+ *   one CASE per rule collected into an array and unnested, so each person row is read once.
+ * - household pass: households (+ the same joins), likewise.
+ * - ID-007 (same first 18 characters, upper-cased, among the active persons of the whole registry)
+ *   and HH-008 (same household phone in households of two or more counties of the whole registry);
+ *   hits are limited to the filter, duplicates are looked for everywhere.
+ *
+ * Only households with status `active` and persons with status `active` take part.
+ * Every rule constant is a bound parameter; identifiers come only from the field catalog.
+ *
+ * `RuleForSql.rule` may be omitted for the aggregate rules (they have no condition); they are
+ * recognised by code (`isAggregateRuleCode`).
+ *
+ * Known differences from JavaScript that no starter rule reaches: `length`/`substr` count characters
+ * where JavaScript counts UTF-16 units (only characters outside the BMP differ), `upper` follows the
+ * database's case mapping for non-ASCII letters.
+ */
+export interface RuleSqlContext {
+  /** YYYY-MM-DD */
+  referenceDate: string;
+  statisticsYear: number;
+  incomeLine: number;
+}
+export interface RuleForSql {
+  code: string;
+  /** From parseRule() of @shouwang/rules; not needed for the aggregate rules. */
+  rule?: CompiledRule;
+}
+export interface RuleSqlFilter {
+  scope: RegionRange;
+  householdIds?: readonly string[];
+}
+export interface RuleHit {
+  ruleCode: string;
+  householdId: string;
+  personId: string | null;
+}
+
+/** Codes of the rules checked across households by their own SQL (ID-007, HH-008). */
+export const aggregateRuleCodes: ReadonlySet<string> = new Set(
+  starterRules.filter((rule) => rule.kind === 'aggregate').map((rule) => rule.code),
+);
+
+export function isAggregateRuleCode(code: string): boolean {
+  return aggregateRuleCodes.has(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed SQL pieces (no user text)
+
+/** The characters JavaScript's String.prototype.trim() removes, so blanks mean the same on both sides. */
+const javascriptWhitespace =
+  '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+const whitespace = sql.lit(javascriptWhitespace);
+
+const trimmed = (value: RawBuilder<unknown>) => sql`btrim(${value}, ${whitespace})`;
+const blankToNull = (value: RawBuilder<unknown>) => sql`NULLIF(${trimmed(value)}, '')`;
+
+/** Identifiers come from the field catalog; refuse anything else outright. */
+function catalogColumn(alias: string, column: string | undefined): RawBuilder<unknown> {
+  if (!column || !/^[a-z][a-z0-9_]*$/.test(column)) throw new Error(`not a catalog column: ${column}`);
+  return sql.ref(`${alias}.${column}`);
+}
+
+/** YYYYMMDD text that is a real calendar date (years below 100 are invalid, as in parseYyyymmdd). */
+function validDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  const year = sql`substr(${value}, 1, 4)::int`;
+  const month = sql`substr(${value}, 5, 2)::int`;
+  const day = sql`substr(${value}, 7, 2)::int`;
+  const leap = sql`((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`;
+  return sql`(CASE WHEN ${value} ~ '^[0-9]{8}$' THEN ${year} >= 100 AND ${month} BETWEEN 1 AND 12
+    AND ${day} BETWEEN 1 AND (CASE ${month} WHEN 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END
+      WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END)
+    ELSE false END)`;
+}
+
+const validMonthPattern = '^[0-9]{4}(0[1-9]|1[0-2])$';
+
+function validMonthSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`coalesce(${value} ~ ${sql.lit(validMonthPattern)}, false)`;
+}
+
+function monthIndexSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(substr(${value}, 1, 4)::int * 12 + substr(${value}, 5, 2)::int)`;
+}
+
+const checkWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** GB 11643 check of the first 18 characters (lower-case x = X); false on blank or shorter. */
+function idCheckSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  const sum = sql.join(
+    checkWeights.map(
+      (weight, index) => sql`(ascii(substr(${value}, ${sql.lit(index + 1)}, 1)) - 48) * ${sql.lit(weight)}`,
+    ),
+    sql` + `,
+  );
+  return sql`(CASE WHEN length(${value}) >= 18 AND ${value} ~ '^[0-9]{17}'
+    THEN substr('10X98765432', ((${sum}) % 11) + 1, 1) = upper(substr(${value}, 18, 1)) ELSE false END)`;
+}
+
+function idBirthDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  const digits = sql`substr(${value}, 7, 8)`;
+  return sql`(CASE WHEN length(${value}) IN (18, 20, 22) AND ${validDateSql(digits)} THEN ${digits} END)`;
+}
+
+/**
+ * Rewrites a pattern of the allowed subset (packages/rules regex.ts) so that PostgreSQL reads it as
+ * JavaScript does: \d \w \s and `.` are spelled out (PostgreSQL's classes follow the locale, its `.`
+ * also matches line breaks).
+ */
+const javascriptLineBreaks = '\n\r\u2028\u2029';
+const classBodies: Record<string, string> = {
+  d: '0-9',
+  w: 'A-Za-z0-9_',
+  s: javascriptWhitespace,
+};
+
+export function postgresPattern(pattern: string): string {
+  let output = '';
+  let inClass = false;
+  for (let index = 0; index < pattern.length; index += 1) {
+    const character = pattern[index] as string;
+    if (character === '\\') {
+      const escaped = pattern[index + 1] ?? '';
+      index += 1;
+      const lower = escaped.toLowerCase();
+      const body = classBodies[lower];
+      if (body !== undefined) {
+        const negated = escaped !== lower;
+        if (inClass) output += negated ? `\\${escaped}` : body;
+        else output += `[${negated ? '^' : ''}${body}]`;
+      } else {
+        output += `\\${escaped}`;
+      }
+      continue;
+    }
+    if (inClass) {
+      if (character === ']') inClass = false;
+      output += character;
+      continue;
+    }
+    if (character === '[') {
+      inClass = true;
+      output += character;
+      if (pattern[index + 1] === '^') {
+        output += '^';
+        index += 1;
+      }
+      // A leading ] is a literal in PostgreSQL but closes an empty class in JavaScript; keep it escaped.
+      if (pattern[index + 1] === ']') {
+        output += '\\]';
+        index += 1;
+      }
+      continue;
+    }
+    output += character === '.' ? `[^${javascriptLineBreaks}]` : character;
+  }
+  return output;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation of one expression
+
+/** What a pass reads beyond its own row; decides which joins and CTE columns are emitted. */
+interface Uses {
+  income: boolean;
+  risks: boolean;
+  measures: boolean;
+  household: boolean;
+  memberAggregate: boolean;
+}
+
+const noUses = (): Uses => ({
+  income: false,
+  risks: false,
+  measures: false,
+  household: false,
+  memberAggregate: false,
+});
+
+interface Term {
+  alias: string;
+  sql: RawBuilder<unknown>;
+}
+
+class StatementPlan {
+  /** Columns of the per-household member aggregate `hx`. */
+  readonly memberTerms = new Map<string, Term>();
+  /** Measure categories read, each an array column of `ms`. */
+  readonly measureCategories = new Map<string, string>();
+  /** What the aggregate `hx` itself joins (a member condition may read household.x …). */
+  readonly memberUses = noUses();
+  needsAge = false;
+  readonly referenceDate: string;
+  readonly referenceYear: number;
+  readonly referenceMonthDay: string;
+
+  constructor(readonly context: RuleSqlContext) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(context.referenceDate)) {
+      throw new Error(`referenceDate must be YYYY-MM-DD: ${context.referenceDate}`);
+    }
+    this.referenceDate = context.referenceDate.replace(/-/g, '');
+    this.referenceYear = Number(this.referenceDate.slice(0, 4));
+    this.referenceMonthDay = this.referenceDate.slice(4);
+  }
+
+  memberTerm(key: string, build: () => RawBuilder<unknown>): string {
+    let term = this.memberTerms.get(key);
+    if (!term) {
+      term = { alias: `t_${this.memberTerms.size + 1}`, sql: build() };
+      this.memberTerms.set(key, term);
+    }
+    return term.alias;
+  }
+
+  measureColumn(category: string): string {
+    let alias = this.measureCategories.get(category);
+    if (!alias) {
+      alias = `m_${this.measureCategories.size + 1}`;
+      this.measureCategories.set(category, alias);
+    }
+    return alias;
+  }
+}
+
+interface Scope {
+  plan: StatementPlan;
+  uses: Uses;
+  /** Alias of the person row a bare person field reads; undefined in household rules outside members. */
+  person: string | undefined;
+  insideMembers: boolean;
+}
+
+function unsupported(what: string): never {
+  throw new Error(`rule SQL: ${what} is not supported`);
+}
+
+/** Whole years from YYYYMMDD `birth` to the reference date; 29 February is reached on 1 March. */
+function yearsSql(plan: StatementPlan, birth: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(${plan.referenceYear}::int - substr(${birth}, 1, 4)::int
+    - CASE WHEN substr(${birth}, 5, 4) COLLATE "C" > ${plan.referenceMonthDay}::text THEN 1 ELSE 0 END)`;
+}
+
+/** Age at the reference date from the ID's birth date when valid, else from birth_date. */
+function ageSql(plan: StatementPlan, alias: string): RawBuilder<unknown> {
+  const idNumber = blankToNull(sql.ref(`${alias}.id_number`));
+  const fromId = sql`substr(${idNumber}, 7, 8)`;
+  const birthDate = sql`to_char(${sql.ref(`${alias}.birth_date`)}, 'YYYYMMDD')`;
+  return sql`(CASE
+    WHEN length(${idNumber}) IN (18, 20, 22) AND ${validDateSql(fromId)} THEN ${yearsSql(plan, fromId)}
+    WHEN ${validDateSql(birthDate)} THEN ${yearsSql(plan, birthDate)}
+  END)::float8`;
+}
+
+/** A column read the way evaluate.ts normalises it (blank text is unknown, numbers as doubles …). */
+function normalisedColumn(alias: string, field: FieldDefinition): RawBuilder<unknown> {
+  const column = catalogColumn(alias, field.column);
+  switch (field.type) {
+    case 'number':
+      return sql`${column}::float8`;
+    case 'boolean':
+      return column;
+    case 'date':
+      return sql`to_char(${column}, 'YYYYMMDD')`;
+    default:
+      return field.blankAs === undefined
+        ? blankToNull(column)
+        : sql`COALESCE(${blankToNull(column)}, ${field.blankAs}::text)`;
+  }
+}
+
+function personField(scope: Scope, field: FieldDefinition, alias: string): RawBuilder<unknown> {
+  if (field.computed === 'age') {
+    scope.plan.needsAge = true;
+    return sql.ref(`${alias}.rule_age`);
+  }
+  return normalisedColumn(alias, field);
+}
+
+function isHeadSql(alias: string): RawBuilder<unknown> {
+  return sql`${blankToNull(sql.ref(`${alias}.relation`))} = 'head'`;
+}
+
+function readField(scope: Scope, expression: Expr & { kind: 'field' }): RawBuilder<unknown> {
+  const { field, subject } = expression;
+  const plan = scope.plan;
+  switch (field.computed) {
+    case 'line':
+      return sql`${plan.context.incomeLine}::float8`;
+    case 'referenceMonth':
+      return sql`${plan.referenceDate.slice(0, 6)}::text`;
+    case 'referenceDate':
+      return sql`${plan.referenceDate}::text`;
+    case 'size':
+      if (scope.insideMembers) unsupported('size inside any/all/count');
+      scope.uses.memberAggregate = true;
+      return sql`coalesce(hx.size, 0)::float8`;
+    default:
+      break;
+  }
+  switch (field.source) {
+    case 'person': {
+      if (subject === 'head') {
+        if (scope.insideMembers) unsupported('head inside any/all/count');
+        scope.uses.memberAggregate = true;
+        const alias = plan.memberTerm(`head:${field.name}`, () => {
+          const value = personField(scope, field, 'm');
+          return sql`CASE WHEN count(*) FILTER (WHERE ${isHeadSql('m')}) = 1
+            THEN (array_agg(${value}) FILTER (WHERE ${isHeadSql('m')}))[1] END`;
+        });
+        return sql.ref(`hx.${alias}`);
+      }
+      if (!scope.person) unsupported(`person field ${field.name} outside any/all/count`);
+      return personField(scope, field, scope.person);
+    }
+    case 'household':
+      scope.uses.household = true;
+      return normalisedColumn('h', field);
+    case 'income':
+      scope.uses.income = true;
+      return normalisedColumn('i', field);
+    case 'risks':
+      scope.uses.risks = true;
+      return sql`coalesce(rk.risks, '{}'::text[])`;
+    case 'measures': {
+      scope.uses.measures = true;
+      const alias = plan.measureColumn(field.category as string);
+      return sql`coalesce(${sql.ref(`ms.${alias}`)}, '{}'::text[])`;
+    }
+    default:
+      return unsupported(`field ${field.name}`);
+  }
+}
+
+function literalSql(value: unknown, kind: Expr['type']['kind']): RawBuilder<unknown> {
+  if (kind === 'number' || typeof value === 'number') return sql`${value}::float8`;
+  if (kind === 'boolean' || typeof value === 'boolean') return sql`${value}::boolean`;
+  return sql`${String(value)}::text`;
+}
+
+const comparisonOperators = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
+
+/** Strips spans so that equal conditions written in different places share one aggregate column. */
+function structuralKey(expression: Expr): string {
+  return JSON.stringify(expression, (key, value) => (key === 'span' ? undefined : value));
+}
+
+function compile(scope: Scope, expression: Expr): RawBuilder<unknown> {
+  switch (expression.kind) {
+    case 'literal':
+      return literalSql(expression.value, expression.type.kind);
+    case 'field':
+      return readField(scope, expression);
+    case 'compare': {
+      const left = compile(scope, expression.left);
+      const right = compile(scope, expression.right);
+      const operator = sql.raw(comparisonOperators[expression.op]);
+      const kind = expression.left.type.kind;
+      // Ordered text (dates, months) compares by code point, as JavaScript does.
+      if (kind !== 'number' && kind !== 'boolean') return sql`((${left}) COLLATE "C" ${operator} ${right})`;
+      return sql`((${left}) ${operator} (${right}))`;
+    }
+    case 'inList': {
+      const operand = compile(scope, expression.operand);
+      const values = expression.values.map((value) => literalSql(value, expression.operand.type.kind));
+      return sql`((${operand}) ${sql.raw(expression.negated ? 'NOT IN' : 'IN')} (${sql.join(values)}))`;
+    }
+    case 'inSet': {
+      const operand = compile(scope, expression.operand);
+      const set = compile(scope, expression.set);
+      const member = sql`(CASE WHEN (${operand}) IS NULL THEN NULL ELSE (${operand})::text = ANY (${set}) END)`;
+      return expression.negated ? sql`(NOT ${member})` : member;
+    }
+    case 'arithmetic': {
+      const left = compile(scope, expression.left);
+      const right = compile(scope, expression.right);
+      if (expression.op === '/') return sql`((${left}) / NULLIF((${right}), 0))`;
+      return sql`((${left}) ${sql.raw(expression.op)} (${right}))`;
+    }
+    case 'negate':
+      return sql`(-(${compile(scope, expression.operand)}))`;
+    case 'logical': {
+      const operator = sql.raw(expression.op === 'and' ? 'AND' : 'OR');
+      return sql`((${compile(scope, expression.left)}) ${operator} (${compile(scope, expression.right)}))`;
+    }
+    case 'not':
+      return sql`(NOT (${compile(scope, expression.operand)}))`;
+    case 'members':
+      return compileMembers(scope, expression);
+    case 'call':
+      return compileCall(scope, expression);
+  }
+}
+
+function compileMembers(scope: Scope, expression: Expr & { kind: 'members' }): RawBuilder<unknown> {
+  if (scope.insideMembers) unsupported('nested any/all/count');
+  scope.uses.memberAggregate = true;
+  const plan = scope.plan;
+  const alias = plan.memberTerm(`${expression.name}:${structuralKey(expression.body)}`, () => {
+    const body = compile({ plan, uses: plan.memberUses, person: 'm', insideMembers: true }, expression.body);
+    if (expression.name === 'any') return sql`bool_or((${body}) IS TRUE)`;
+    if (expression.name === 'all') return sql`bool_and((${body}) IS TRUE)`;
+    return sql`count(*) FILTER (WHERE (${body}) IS TRUE)`;
+  });
+  const column = sql.ref(`hx.${alias}`);
+  if (expression.name === 'any') return sql`coalesce(${column}, false)`;
+  if (expression.name === 'all') return sql`coalesce(${column}, true)`;
+  return sql`coalesce(${column}, 0)::float8`;
+}
+
+function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuilder<unknown> {
+  const args = expression.args.map((argument) => compile(scope, argument));
+  const [first, second, third] = args as [RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown>];
+  switch (expression.name) {
+    case 'blank': {
+      const kind = expression.args[0]?.type.kind;
+      if (kind === 'set') return sql`(cardinality(${first}) = 0)`;
+      if (kind === 'number' || kind === 'boolean') return sql`((${first}) IS NULL)`;
+      return sql`(${trimmed(sql`(${first})::text`)} IS NOT DISTINCT FROM '' OR (${first}) IS NULL)`;
+    }
+    case 'length':
+      return sql`length(${first})::float8`;
+    case 'upper':
+      return sql`upper(${first})`;
+    case 'substr': {
+      // JavaScript slice over PostgreSQL's substr positions: from = max(start, 1), to = max(start + count, 1).
+      const from = sql`trunc(greatest((${second}), 1) - 1)`;
+      const to = sql`trunc(greatest((${second}) + (${third}), 1) - 1)`;
+      return sql`substring((${first}) FROM (${from})::int + 1 FOR greatest((${to}) - (${from}), 0)::int)`;
+    }
+    case 'startsWith':
+      return sql`starts_with((${first}), (${second}))`;
+    case 'matches': {
+      const pattern = (expression.args[1] as Expr & { kind: 'literal' }).value;
+      return sql`((${first}) ~ ${postgresPattern(String(pattern))}::text)`;
+    }
+    case 'validDate':
+      return validDateSql(sql`(${first})`);
+    case 'validMonth':
+      return validMonthSql(sql`(${first})`);
+    case 'monthsBetween': {
+      const from = sql`(${first})`;
+      const to = sql`(${second})`;
+      return sql`(CASE WHEN ${validMonthSql(from)} AND ${validMonthSql(to)}
+        THEN ${monthIndexSql(to)} - ${monthIndexSql(from)} END)::float8`;
+    }
+    case 'idCheckOk':
+      return idCheckSql(sql`(${first})`);
+    case 'idBirthDate':
+      return idBirthDateSql(sql`(${first})`);
+    case 'idSex':
+      return sql`(CASE WHEN length(${first}) >= 18 AND substr(${first}, 17, 1) ~ '^[0-9]$'
+        THEN CASE WHEN (ascii(substr(${first}, 17, 1)) - 48) % 2 = 1 THEN 'male' ELSE 'female' END END)`;
+    case 'abs':
+      return sql`abs(${first})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The statement
+
+interface CompiledCondition {
+  code: string;
+  condition: RawBuilder<unknown>;
+}
+
+function householdFilter(filter: RuleSqlFilter, alias: string): RawBuilder<unknown> {
+  const parts = [
+    sql`${sql.ref(`${alias}.status`)} = 'active'`,
+    regionScopeCondition(filter.scope, `${alias}.region_code`),
+  ];
+  if (filter.householdIds)
+    parts.push(sql`${sql.ref(`${alias}.id`)} = ANY (${filter.householdIds}::bigint[])`);
+  return sql.join(parts, sql` AND `);
+}
+
+function personsSource(plan: StatementPlan, filter: RuleSqlFilter): RawBuilder<unknown> {
+  const age = plan.needsAge ? sql`, ${ageSql(plan, 'p')} AS rule_age` : sql``;
+  const ids = filter.householdIds ? sql` AND p.household_id = ANY (${filter.householdIds}::bigint[])` : sql``;
+  // OFFSET 0 keeps the derived age from being inlined (and recomputed) at every reference.
+  return sql`(SELECT p.*${age} FROM persons p
+    WHERE p.status = 'active' AND ${regionScopeCondition(filter.scope, 'p.region_code')}${ids} OFFSET 0)`;
+}
+
+function householdJoins(plan: StatementPlan, uses: Uses, ownAggregate: boolean): RawBuilder<unknown> {
+  const joins: RawBuilder<unknown>[] = [];
+  if (uses.income) {
+    joins.push(sql`LEFT JOIN household_incomes i
+      ON i.household_id = h.id AND i.year = ${plan.context.statisticsYear}::int`);
+  }
+  if (uses.risks) joins.push(sql`LEFT JOIN rk ON rk.household_id = h.id`);
+  if (uses.measures) joins.push(sql`LEFT JOIN ms ON ms.household_id = h.id`);
+  if (uses.memberAggregate && ownAggregate) joins.push(sql`LEFT JOIN hx ON hx.household_id = h.id`);
+  return sql.join(joins, sql` `);
+}
+
+function hitArray(conditions: CompiledCondition[]): RawBuilder<unknown> {
+  const cases = conditions.map(({ code, condition }) => sql`CASE WHEN ${condition} THEN ${code}::text END`);
+  return sql`unnest(ARRAY[${sql.join(cases)}]::text[]) AS hit (rule_code)`;
+}
+
+function mergeUses(target: Uses, source: Uses): void {
+  for (const key of Object.keys(target) as Array<keyof Uses>) target[key] ||= source[key];
+}
+
+/**
+ * Every hit of the given rules (any mix of person and household scope, and the aggregate rules
+ * ID-007/HH-008 by code) as ONE set-based statement. Columns: rule_code, household_id, person_id
+ * (snake_case, so the CamelCasePlugin answers RuleHit and a Kysely subquery can select them).
+ */
+export function ruleHitsQuery(
+  rules: readonly RuleForSql[],
+  context: RuleSqlContext,
+  filter: RuleSqlFilter,
+): RawBuilder<RuleHit> {
+  const plan = new StatementPlan(context);
+  const personUses = noUses();
+  const householdUses = noUses();
+  const personConditions: CompiledCondition[] = [];
+  const householdConditions: CompiledCondition[] = [];
+  const aggregates = new Set<string>();
+  for (const { code, rule } of rules) {
+    if (isAggregateRuleCode(code)) {
+      aggregates.add(code);
+      continue;
+    }
+    if (!rule) throw new Error(`rule ${code} has no compiled condition`);
+    if (rule.scope === 'person') {
+      const scope: Scope = { plan, uses: personUses, person: 'p', insideMembers: false };
+      personConditions.push({ code, condition: compile(scope, rule.ast) });
+    } else {
+      const scope: Scope = { plan, uses: householdUses, person: undefined, insideMembers: false };
+      householdConditions.push({ code, condition: compile(scope, rule.ast) });
+    }
+  }
+
+  const anyUses = noUses();
+  mergeUses(anyUses, personUses);
+  mergeUses(anyUses, householdUses);
+  mergeUses(anyUses, plan.memberUses);
+
+  const ctes: RawBuilder<unknown>[] = [];
+  if (anyUses.risks) {
+    ctes.push(sql`rk AS MATERIALIZED (
+      SELECT r.household_id, array_agg(${trimmed(sql.ref('r.risk_type'))} ORDER BY r.position) AS risks
+      FROM household_risks r JOIN households h ON h.id = r.household_id
+      WHERE ${householdFilter(filter, 'h')} AND ${trimmed(sql.ref('r.risk_type'))} <> ''
+      GROUP BY r.household_id)`);
+  }
+  if (anyUses.measures) {
+    const columns = [...plan.measureCategories].map(
+      ([category, alias]) =>
+        sql`array_agg(${trimmed(sql.ref('v.value'))}) FILTER (WHERE v.category = ${category}::text) AS ${sql.ref(alias)}`,
+    );
+    ctes.push(sql`ms AS MATERIALIZED (
+      SELECT v.household_id, ${sql.join(columns)}
+      FROM household_measures v JOIN households h ON h.id = v.household_id
+      WHERE ${householdFilter(filter, 'h')} AND ${trimmed(sql.ref('v.value'))} <> ''
+      GROUP BY v.household_id)`);
+  }
+  if (anyUses.memberAggregate) {
+    const terms = [...plan.memberTerms.values()].map((term) => sql`, ${term.sql} AS ${sql.ref(term.alias)}`);
+    const memberUses = plan.memberUses;
+    const needsHousehold =
+      memberUses.household || memberUses.income || memberUses.risks || memberUses.measures;
+    const join = needsHousehold
+      ? sql`JOIN households h ON h.id = m.household_id ${householdJoins(plan, memberUses, false)}`
+      : sql``;
+    ctes.push(sql`hx AS MATERIALIZED (
+      SELECT m.household_id, count(*) AS size${sql.join(terms, sql``)}
+      FROM ${personsSource(plan, filter)} m ${join}
+      GROUP BY m.household_id)`);
+  }
+
+  const parts: RawBuilder<unknown>[] = [];
+  if (personConditions.length > 0) {
+    parts.push(sql`SELECT hit.rule_code, p.household_id, p.id AS person_id
+      FROM ${personsSource(plan, filter)} p
+      JOIN households h ON h.id = p.household_id ${householdJoins(plan, personUses, true)}
+      CROSS JOIN LATERAL ${hitArray(personConditions)}
+      WHERE ${householdFilter(filter, 'h')} AND hit.rule_code IS NOT NULL`);
+  }
+  if (householdConditions.length > 0) {
+    parts.push(sql`SELECT hit.rule_code, h.id AS household_id, NULL::bigint AS person_id
+      FROM households h ${householdJoins(plan, householdUses, true)}
+      CROSS JOIN LATERAL ${hitArray(householdConditions)}
+      WHERE ${householdFilter(filter, 'h')} AND hit.rule_code IS NOT NULL`);
+  }
+  if (aggregates.has('ID-007')) {
+    const key = (alias: string) => sql`upper(left(${blankToNull(sql.ref(`${alias}.id_number`))}, 18))`;
+    parts.push(sql`SELECT 'ID-007'::text AS rule_code, p.household_id, p.id AS person_id
+      FROM persons p JOIN households h ON h.id = p.household_id
+      WHERE p.status = 'active' AND ${regionScopeCondition(filter.scope, 'p.region_code')}
+        AND ${householdFilter(filter, 'h')}
+        AND ${key('p')} IN (
+          SELECT ${key('d')} FROM persons d
+          WHERE d.status = 'active' AND ${key('d')} IS NOT NULL
+          GROUP BY 1 HAVING count(*) >= 2)`);
+  }
+  if (aggregates.has('HH-008')) {
+    const phone = (alias: string) => blankToNull(sql.ref(`${alias}.household_phone`));
+    parts.push(sql`SELECT 'HH-008'::text AS rule_code, h.id AS household_id, NULL::bigint AS person_id
+      FROM households h
+      WHERE ${householdFilter(filter, 'h')}
+        AND ${phone('h')} IN (
+          SELECT ${phone('d')} FROM households d
+          WHERE d.status = 'active' AND ${phone('d')} IS NOT NULL
+          GROUP BY 1 HAVING count(DISTINCT left(d.region_code, 6)) >= 2)`);
+  }
+  if (parts.length === 0) {
+    return sql<RuleHit>`SELECT NULL::text AS rule_code, NULL::bigint AS household_id, NULL::bigint AS person_id
+      WHERE false`;
+  }
+  const withClause = ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ` : sql``;
+  return sql<RuleHit>`${withClause}${sql.join(parts, sql` UNION ALL `)}`;
+}
