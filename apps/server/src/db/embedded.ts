@@ -18,6 +18,23 @@ export interface StartEmbeddedOptions {
 }
 
 /**
+ * Server settings for the bulk writes of a national sync (millions of rows in one transaction). The
+ * defaults are sized for a laptop demo and make a province import spend most of its time in
+ * checkpoints and buffer evictions.
+ */
+const bulkLoadSettings = [
+  // Random-order index inserts (ID number, name) into a province's persons table (~3 GB with its
+  // indexes) evict and re-read pages constantly within the default 128 MB.
+  'shared_buffers=1GB',
+  // A first import of a province writes ~10 GB of WAL; with the default 1 GB a checkpoint every
+  // few seconds also makes every page touched again write a full image into the WAL.
+  'max_wal_size=8GB',
+  'checkpoint_timeout=30min',
+  // Index builds of the staging tables and of the registry after a restore.
+  'maintenance_work_mem=256MB',
+];
+
+/**
  * Starts the embedded PostgreSQL 15 whose cluster lives in `<dataDir>/pgdata`, creating it on first use.
  * The server process runs as OS user `postgres` when we are root (PostgreSQL refuses root).
  */
@@ -43,7 +60,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...bulkLoadSettings.flatMap((setting) => ['-c', setting]),
+    ],
     onLog: log,
     onError: (error) => log(String(error)),
   });

@@ -21,7 +21,6 @@ import {
   NationalStagingRepository,
   type RowErrorRecord,
   type StagedColumn,
-  type StagedPlace,
 } from './national-staging.repository.ts';
 
 export type ImportPhase = 'reading' | 'validating' | 'applying' | 'done';
@@ -305,68 +304,56 @@ export class ExchangeService {
       const layout = file.layout;
       const staged = stagedColumnsOf(layout);
       const headers = headersOf(layout);
-      const placeIndex = placeColumnIndexes(layout);
-      await staging.createStage(staged.map((item) => ({ column: item.column, header: item.header })));
-
-      const places = new Map<string, StagedPlace>();
-      const placeOf = (rowNumber: number, cells: string[]): number => {
-        const part = (index: number | undefined) => (index === undefined ? '' : (cells[index] ?? '').trim());
-        const countyName = part(placeIndex.county);
-        const townshipName = part(placeIndex.township);
-        const villageName = part(placeIndex.village);
-        const code = part(placeIndex.code);
-        const key = `${countyName}\u001f${townshipName}\u001f${villageName}\u001f${code}`;
-        let place = places.get(key);
-        if (!place) {
-          place = {
-            placeId: places.size + 1,
-            countyName,
-            townshipName,
-            villageName,
-            code,
-            rowCount: 0,
-            firstRowNumber: rowNumber,
-          };
-          places.set(key, place);
-        }
-        place.rowCount += 1;
-        return place.placeId;
-      };
-      const lines = Readable.from(
-        (async function* () {
-          let chunk = '';
-          const values: string[] = new Array(staged.length);
-          for await (const batch of file.rows) {
-            for (const row of batch) {
-              for (let index = 0; index < staged.length; index += 1) {
-                values[index] = row.cells[(staged[index] as { index: number }).index] ?? '';
+      await staging.createStage({
+        columnCount: layout.headers.length,
+        headerRowNumber: file.csv ? layout.headerRowNumber : null,
+        placeColumns: placeColumnIndexes(layout),
+      });
+      if (file.csv) {
+        // PostgreSQL parses the csv; the scanner passes its records on and counts them.
+        const records = file.csv.open((count) => {
+          rowsRead = count;
+          report('reading');
+        });
+        await session.copy(staging.csvCopyStatement(file.csv), records, {
+          fileName: options.fileName,
+          firstRowNumber: layout.headerRowNumber + 1,
+        });
+      } else {
+        const rows = file.rows;
+        const columnCount = layout.headers.length;
+        const lines = Readable.from(
+          (async function* () {
+            let chunk = '';
+            const values: string[] = new Array(columnCount);
+            for await (const batch of rows) {
+              for (const row of batch) {
+                for (let index = 0; index < columnCount; index += 1) values[index] = row.cells[index] ?? '';
+                // One test per row; cells are escaped one by one only in the rare row that needs it.
+                const fields = copySpecialTest.test(values.join(''))
+                  ? values.map(copyField)
+                  : values.map(blankAsNull);
+                chunk += `${row.rowNumber}\t${fields.join('\t')}\n`;
+                rowsRead += 1;
+                if (rowsRead % progressEveryRows === 0) report('reading');
               }
-              // One test per row; cells are escaped one by one only in the rare row that needs it.
-              const fields = copySpecialTest.test(values.join(''))
-                ? values.map(copyField)
-                : values.map(blankAsNull);
-              chunk += `${row.rowNumber}\t${placeOf(row.rowNumber, row.cells)}\t${fields.join('\t')}\n`;
-              rowsRead += 1;
-              if (rowsRead % progressEveryRows === 0) report('reading');
+              yield chunk;
+              chunk = '';
             }
-            yield chunk;
-            chunk = '';
-          }
-          if (chunk) yield chunk;
-        })(),
-        { objectMode: false },
-      );
-      await session.copy(
-        staging.copyStatement(staged.map((item) => ({ column: item.column, header: item.header }))),
-        lines,
-      );
-      if (rowsRead === 0) throw exchangeErrors.emptyFile(options.fileName);
+            if (chunk) yield chunk;
+          })(),
+          { objectMode: false },
+        );
+        await session.copy(staging.textCopyStatement(), lines);
+      }
 
       report('validating');
       const hasPersonNo = layout.columns.some((column) => column?.field === 'personNo');
-      await staging.insertPlaces([...places.values()]);
+      await staging.insertPlaces();
       await staging.resolvePlaces({ province: this.provinceRange, scope: principal.scope });
-      await staging.buildSyncRows(staged.map((item) => ({ column: item.column, header: item.header })));
+      await staging.buildSyncRows(staged);
+      rowsRead = await staging.countRows();
+      if (rowsRead === 0) throw exchangeErrors.emptyFile(options.fileName);
       await staging.buildKeys({ hasPersonNo });
       await staging.insertRowErrors(headers, { hasPersonNo });
       await this.sync.findOutOfScopeHouseholds(session.db, {
@@ -525,7 +512,7 @@ export class ExchangeService {
 }
 
 /** The file's columns that are staged per row, with their position and header as the file spells it. */
-function stagedColumnsOf(layout: NationalFileLayout): Array<StagedColumn & { index: number }> {
+function stagedColumnsOf(layout: NationalFileLayout): StagedColumn[] {
   return layout.columns.flatMap((column, index) =>
     column && isSyncedColumn(column)
       ? [{ column, header: layout.headers[index] ?? column.header, index }]

@@ -4,6 +4,8 @@ import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../db/database.ts';
+import { AppError } from '../../plugins/errors.ts';
+import { exchangeErrors } from './exchange.errors.ts';
 
 /** SHOUWANG_IMPORT_TRACE=1 prints every statement of an import with its duration on stderr. */
 const tracing = Boolean(process.env.SHOUWANG_IMPORT_TRACE);
@@ -49,10 +51,30 @@ export class ImportSession {
     return new ImportSession(client);
   }
 
-  /** COPY … FROM STDIN fed by a stream of COPY text lines. */
-  async copy(statement: string, lines: Readable): Promise<void> {
+  /**
+   * COPY … FROM STDIN fed by a stream. With `file`, an error PostgreSQL raises on a record (e.g. a
+   * byte sequence that is not in the file's encoding) refuses the file naming the row: record k of
+   * the COPY is row firstRowNumber + k - 1.
+   */
+  async copy(
+    statement: string,
+    input: Readable,
+    file?: { fileName: string; firstRowNumber: number },
+  ): Promise<void> {
     const started = performance.now();
-    await pipeline(lines, this.client.query(copyFrom(statement)));
+    try {
+      await pipeline(input, this.client.query(copyFrom(statement)));
+    } catch (error) {
+      const failure = error as Error & { code?: string; where?: string };
+      if (!file || failure instanceof AppError || typeof failure.code !== 'string') throw error;
+      const line = /COPY \w+, line (\d+)/.exec(failure.where ?? '')?.[1];
+      const where = line ? `第 ${file.firstRowNumber + Number(line) - 1} 行：` : '';
+      const reason =
+        failure.code === '22021' || failure.code === '22P05'
+          ? '含有不属于文件编码的字符，请以 UTF-8 或 GB18030 编码另存为 csv'
+          : failure.message;
+      throw exchangeErrors.unreadable(file.fileName, `${where}${reason}`);
+    }
     trace(performance.now() - started, statement);
   }
 

@@ -3,9 +3,9 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { findNationalColumn, type NationalColumn, nationalColumns } from '@shouwang/domain';
-import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import ExcelJS from '../../excel.ts';
+import { CsvRecordScanner, leadingRecords } from './csv-record-scanner.ts';
 import { exchangeErrors } from './exchange.errors.ts';
 
 /** One row of the file as text cells; `rowNumber` is what a user sees in Excel (1-based). */
@@ -27,40 +27,69 @@ export interface NationalFileLayout {
   unknownColumns: string[];
 }
 
-export interface NationalFile {
-  layout: NationalFileLayout;
-  /** The data rows below the header in batches (one await per batch, not per row), blank rows left out. */
-  rows: AsyncGenerator<FileRow[]>;
+/** The data of a csv file as its raw bytes for PostgreSQL's COPY (FORMAT csv). */
+export interface NationalCsvData {
+  encoding: CsvEncoding;
+  /** `,` or a tab. */
+  delimiter: string;
+  /** Byte offset of the first record after the header row. */
+  dataStart: number;
+  /**
+   * The records after the header, one per input record (see CsvRecordScanner): record k (1-based) is
+   * row headerRowNumber + k of the file.
+   */
+  open(onProgress?: (records: number) => void): Readable;
 }
 
+export type NationalFile =
+  | {
+      layout: NationalFileLayout;
+      /** xlsx: the data rows below the header in batches (one await per batch), blank rows left out. */
+      rows: AsyncGenerator<FileRow[]>;
+      csv?: undefined;
+    }
+  | { layout: NationalFileLayout; csv: NationalCsvData; rows?: undefined };
+
 const headerSearchRows = 20;
+const sampleBytes = 1024 * 1024;
 const requiredColumns = nationalColumns.filter((column) => column.required);
 
 /**
  * Opens an xlsx (first sheet) or csv export of the national system, finds its header row by the
- * column names and maps the headers to national columns. Rows stream; nothing is held in memory
- * beyond the first 20.
+ * column names and maps the headers to national columns. An xlsx streams its rows through ExcelJS; a
+ * csv is handed on as bytes for PostgreSQL to parse. Nothing is held in memory beyond the first rows.
  */
 export async function openNationalFile(
   filePath: string,
   fileName = path.basename(filePath),
 ): Promise<NationalFile> {
   const extension = path.extname(fileName || filePath).toLowerCase();
-  let format: 'xlsx' | 'csv';
-  let encoding: CsvEncoding | null = null;
-  let source: AsyncGenerator<FileRow[]>;
-  if (extension === '.xlsx') {
-    format = 'xlsx';
-    source = readXlsxRows(filePath, fileName);
-  } else if (extension === '.csv' || extension === '.txt') {
-    format = 'csv';
-    const sample = await readSample(filePath);
-    encoding = detectEncoding(sample);
-    source = readCsvRows(filePath, fileName, encoding, detectDelimiter(sample, encoding));
-  } else {
-    throw exchangeErrors.unsupportedFile(fileName);
-  }
+  if (extension === '.xlsx') return openXlsx(filePath, fileName);
+  if (extension === '.csv' || extension === '.txt') return openCsv(filePath, fileName);
+  throw exchangeErrors.unsupportedFile(fileName);
+}
 
+/** The header row's national columns, or the error that refuses the file. */
+function layoutOf(
+  fileName: string,
+  leading: FileRow[],
+  format: 'xlsx' | 'csv',
+  encoding: CsvEncoding | null,
+): NationalFileLayout {
+  const header = chooseHeaderRow(leading.slice(0, headerSearchRows));
+  if (!header) throw exchangeErrors.headerNotFound(fileName);
+  const { columns, unknownColumns } = mapHeaders(header.cells);
+  const present = new Set(columns.filter(Boolean).map((column) => column?.field));
+  const missing = requiredColumns
+    .filter((column) => !present.has(column.field))
+    .map((column) => column.header);
+  if (missing.length > 0) throw exchangeErrors.missingColumns(fileName, missing, header.rowNumber);
+  const headers = header.cells.map((cell) => cell.trim());
+  return { format, encoding, headerRowNumber: header.rowNumber, columns, headers, unknownColumns };
+}
+
+async function openXlsx(filePath: string, fileName: string): Promise<NationalFile> {
+  const source = readXlsxRows(filePath, fileName);
   // The first batch or batches hold the rows the header is searched in; they are replayed afterwards.
   const leading: FileRow[] = [];
   while (leading.length < headerSearchRows) {
@@ -68,35 +97,15 @@ export async function openNationalFile(
     if (next.done) break;
     leading.push(...next.value);
   }
-  const header = chooseHeaderRow(leading.slice(0, headerSearchRows));
-  if (!header) {
+  let layout: NationalFileLayout;
+  try {
+    layout = layoutOf(fileName, leading, 'xlsx', null);
+  } catch (error) {
     await source.return(undefined);
-    throw exchangeErrors.headerNotFound(fileName);
+    throw error;
   }
-  const { columns, unknownColumns } = mapHeaders(header.cells);
-  const present = new Set(columns.filter(Boolean).map((column) => column?.field));
-  const missing = requiredColumns
-    .filter((column) => !present.has(column.field))
-    .map((column) => column.header);
-  if (missing.length > 0) {
-    await source.return(undefined);
-    throw exchangeErrors.missingColumns(fileName, missing, header.rowNumber);
-  }
-  const headers = header.cells.map((cell) => cell.trim());
-  const afterHeader = leading.filter((row) => row.rowNumber > header.rowNumber);
-  const checkWidth = format === 'csv';
-
-  const keep = (row: FileRow) => {
-    if (row.cells.every((cell) => cell.trim() === '')) return false;
-    // A csv row shorter than its header is cut off: refuse the file rather than guess.
-    if (checkWidth && row.cells.length < headers.length) {
-      throw exchangeErrors.truncated(
-        fileName,
-        `第 ${row.rowNumber} 行只有 ${row.cells.length} 列，表头有 ${headers.length} 列`,
-      );
-    }
-    return true;
-  };
+  const afterHeader = leading.filter((row) => row.rowNumber > layout.headerRowNumber);
+  const keep = (row: FileRow) => !row.cells.every((cell) => cell.trim() === '');
   async function* dataRows(): AsyncGenerator<FileRow[]> {
     const first = afterHeader.filter(keep);
     if (first.length > 0) yield first;
@@ -105,11 +114,53 @@ export async function openNationalFile(
       if (rows.length > 0) yield rows;
     }
   }
+  return { layout, rows: dataRows() };
+}
 
+async function openCsv(filePath: string, fileName: string): Promise<NationalFile> {
+  const sample = await readSample(filePath, sampleBytes);
+  const encoding = detectEncoding(sample.subarray(0, 64 * 1024));
+  const delimiter = detectDelimiter(sample.subarray(0, 64 * 1024), encoding);
+  const delimiterByte = delimiter.charCodeAt(0);
+  const decode = (bytes: Buffer) =>
+    encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'gb18030', { stripBOM: false });
+  const records = leadingRecords(sample, {
+    delimiter: delimiterByte,
+    start: byteOrderMarkLength(sample, encoding),
+    limit: headerSearchRows,
+    whole: sample.length < sampleBytes,
+  });
+  const leading = records.map((record) => ({
+    rowNumber: record.rowNumber,
+    cells: record.fields.map(decode),
+  }));
+  const layout = layoutOf(fileName, leading, 'csv', encoding);
+  const dataStart = records[layout.headerRowNumber - 1]?.end ?? sample.length;
   return {
-    layout: { format, encoding, headerRowNumber: header.rowNumber, columns, headers, unknownColumns },
-    rows: dataRows(),
+    layout,
+    csv: {
+      encoding,
+      delimiter,
+      dataStart,
+      open: (onProgress) => {
+        const file = createReadStream(filePath, { start: dataStart, highWaterMark: 1024 * 1024 });
+        const scanner = new CsvRecordScanner({
+          delimiter: delimiterByte,
+          columnCount: layout.headers.length,
+          firstRowNumber: layout.headerRowNumber + 1,
+          fileName,
+          onProgress,
+        });
+        file.on('error', (error) => scanner.destroy(exchangeErrors.unreadable(fileName, error.message)));
+        return file.pipe(scanner);
+      },
+    },
   };
+}
+
+function byteOrderMarkLength(sample: Buffer, encoding: CsvEncoding): number {
+  if (encoding === 'utf-8') return sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf ? 3 : 0;
+  return sample[0] === 0x84 && sample[1] === 0x31 && sample[2] === 0x95 && sample[3] === 0x33 ? 4 : 0;
 }
 
 /** The row naming the most national columns; with the required ones when any row has them all. */
@@ -159,10 +210,10 @@ export function mapHeaders(cells: string[]): {
   return { columns, unknownColumns };
 }
 
-async function readSample(filePath: string): Promise<Buffer> {
+async function readSample(filePath: string, size: number): Promise<Buffer> {
   const handle = await open(filePath, 'r');
   try {
-    const buffer = Buffer.alloc(64 * 1024);
+    const buffer = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
@@ -187,71 +238,6 @@ function detectDelimiter(sample: Buffer, encoding: CsvEncoding): string {
   const firstLines = text.split('\n').slice(0, headerSearchRows).join('\n');
   const count = (character: string) => firstLines.split(character).length - 1;
   return count('\t') > count(',') ? '\t' : ',';
-}
-
-async function* readCsvRows(
-  filePath: string,
-  fileName: string,
-  encoding: CsvEncoding,
-  delimiter: string,
-): AsyncGenerator<FileRow[]> {
-  const file = createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  const text: NodeJS.ReadableStream = encoding === 'utf-8' ? file : file.pipe(iconv.decodeStream('gb18030'));
-  const parser = text.pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
-  );
-  file.on('error', (error) => parser.destroy(error));
-  text.on('error', (error: Error) => parser.destroy(error));
-  let rowNumber = 0;
-  try {
-    for await (const records of recordBatches<string[]>(parser)) {
-      yield records.map((cells) => {
-        rowNumber += 1;
-        return { rowNumber, cells };
-      });
-    }
-  } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if (/quote|EOF|end of/i.test(message)) {
-      throw exchangeErrors.truncated(fileName, `第 ${rowNumber + 1} 行附近引号未闭合`);
-    }
-    throw exchangeErrors.unreadable(fileName, message);
-  } finally {
-    file.destroy();
-  }
-}
-
-/** Everything an object stream has buffered, taken at once: a batch per wake-up instead of an await per item. */
-async function* recordBatches<T>(stream: Readable): AsyncGenerator<T[]> {
-  let failure: Error | undefined;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    wake?.();
-    wake = undefined;
-  };
-  stream.on('readable', signal);
-  stream.on('end', () => {
-    ended = true;
-    signal();
-  });
-  stream.on('error', (error) => {
-    failure = error;
-    signal();
-  });
-  for (;;) {
-    if (failure) throw failure;
-    const batch: T[] = [];
-    for (let item = stream.read(); item !== null; item = stream.read()) batch.push(item as T);
-    if (batch.length > 0) {
-      yield batch;
-      continue;
-    }
-    if (ended) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
 }
 
 async function* readXlsxRows(filePath: string, fileName: string): AsyncGenerator<FileRow[]> {

@@ -11,19 +11,23 @@ import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import { syncColumnOf, syncTypeOf } from '../registry/national-sync.service.ts';
 
-/** A distinct (县, 乡, 村, 区划代码) of the file, numbered while reading. */
-export interface StagedPlace {
-  placeId: number;
-  countyName: string;
-  townshipName: string;
-  villageName: string;
-  code: string;
-  rowCount: number;
-  firstRowNumber: number;
+/** How the file's rows land in the raw staging table. */
+export interface StageShape {
+  /** Columns of the file's header: the table has one text column per file column (col_1 …). */
+  columnCount: number;
+  /**
+   * Row number of the header when rows are numbered by their order (csv: record k after the header is
+   * row header + k, blank records included); null when each row carries its own (xlsx).
+   */
+  headerRowNumber: number | null;
+  /** File column (0-based) of 县, 乡, 村 and 区划代码, where the file has them. */
+  placeColumns: { county?: number; township?: number; village?: number; code?: number };
 }
 
 export interface StagedColumn {
   column: NationalColumn;
+  /** Position of the column in the file (0-based). */
+  index: number;
   /** The header as the file spells it (for located errors). */
   header: string;
 }
@@ -35,7 +39,7 @@ export interface RowErrorRecord {
   reason: string;
 }
 
-const stageColumnOf = (column: NationalColumn) => `raw_${syncColumnOf(column)}`;
+const stageColumnOf = (index: number) => `col_${index + 1}`;
 const identifier = (name: string): RawBuilder<unknown> => {
   if (!/^[a-z][a-z0-9_.]*$/.test(name)) throw new Error(`unexpected identifier ${name}`);
   return sql.raw(name);
@@ -44,6 +48,8 @@ const list = (items: RawBuilder<unknown>[]) => sql.join(items, sql`, `);
 
 /** Blank-like characters a cell may carry around its value: spaces, tabs, NBSP, ideographic space. */
 const blankCharacters = sql.raw(`E' \\t\\u00A0\\u3000'`);
+/** What JavaScript's trim() removes around a place name, among what occurs in files. */
+const placeBlankCharacters = sql.raw(`E' \\t\\r\\n\\u00A0\\u3000\\uFEFF'`);
 
 /** Fields whose identifiers arrive as Excel numbers (`4102…0001.0`). */
 const numericIdentifierFields = new Set(['householdNo', 'personNo', 'regionCode']);
@@ -137,16 +143,6 @@ export const idFormatPattern = '^\\d{17}[\\dX](\\d{2}|\\d{4})?$';
 export const isSyncedColumn = (column: NationalColumn) =>
   column.target !== 'key' || column.field === 'householdNo';
 
-const toPlaceRecord = (place: StagedPlace) => ({
-  place_id: place.placeId,
-  county_name: place.countyName,
-  township_name: place.townshipName,
-  village_name: place.villageName,
-  code: place.code,
-  row_count: place.rowCount,
-  first_row_number: place.firstRowNumber,
-});
-
 /**
  * Names without the suffixes spellings differ in: 兰考 for 兰考县; 荣庄村 for 荣庄村委会 (村 and 社区 kept
  * apart: 三官庙村 and 三官庙社区 are two villages); 荣庄 as a last resort.
@@ -172,21 +168,72 @@ const trackedKinds = (column: NationalColumn) =>
 export class NationalStagingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The raw staging table: the file's row number, its place, and one text column per known column. */
-  async createStage(columns: StagedColumn[]) {
-    const definitions = columns.map((item) => sql`${identifier(stageColumnOf(item.column))} text`);
+  private shape: StageShape = { columnCount: 0, headerRowNumber: null, placeColumns: {} };
+
+  /**
+   * The raw staging table: the file's columns as text (col_1 …), `ordinal` in the order rows arrive
+   * and, for an xlsx, each row's own row number.
+   */
+  async createStage(shape: StageShape) {
+    this.shape = shape;
+    const definitions = Array.from(
+      { length: shape.columnCount },
+      (_, index) => sql`${identifier(stageColumnOf(index))} text`,
+    );
     await sql`
-      CREATE TEMP TABLE national_stage (row_number int NOT NULL, place_id int NOT NULL
+      CREATE TEMP TABLE national_stage (ordinal bigint GENERATED ALWAYS AS IDENTITY, row_number int
         ${definitions.length > 0 ? sql`, ${list(definitions)}` : sql``})`.execute(this.db);
   }
 
-  /** The COPY statement matching the text lines the service writes for each row. */
-  copyStatement(columns: StagedColumn[]): string {
-    const names = ['row_number', 'place_id', ...columns.map((item) => stageColumnOf(item.column))];
+  /** COPY of a csv's records as they are (see CsvRecordScanner). */
+  csvCopyStatement(options: { delimiter: string; encoding: 'utf-8' | 'gb18030' }): string {
+    const names = Array.from({ length: this.shape.columnCount }, (_, index) => stageColumnOf(index));
+    const delimiter = options.delimiter === '\t' ? "E'\\t'" : "','";
+    const encoding = options.encoding === 'utf-8' ? 'UTF8' : 'GB18030';
+    return `COPY national_stage (${names.join(', ')}) FROM STDIN (FORMAT csv, DELIMITER ${delimiter}, ENCODING '${encoding}')`;
+  }
+
+  /** COPY of text lines: the row number, then every column of the file. */
+  textCopyStatement(): string {
+    const names = [
+      'row_number',
+      ...Array.from({ length: this.shape.columnCount }, (_, index) => stageColumnOf(index)),
+    ];
     return `COPY national_stage (${names.join(', ')}) FROM STDIN`;
   }
 
-  async insertPlaces(places: StagedPlace[]) {
+  /** The row number of a staged row as a user sees it. */
+  private rowNumberOf(table: string): RawBuilder<unknown> {
+    const headerRowNumber = this.shape.headerRowNumber;
+    return headerRowNumber === null
+      ? identifier(`${table}.row_number`)
+      : sql`(${sql.lit(headerRowNumber)} + ${identifier(`${table}.ordinal`)})::int`;
+  }
+
+  /** Rows with some content: the csv scanner passes blank records on as rows of NULLs. */
+  private hasContent(table: string): RawBuilder<unknown> {
+    if (this.shape.headerRowNumber === null || this.shape.columnCount === 0) return sql`true`;
+    const cells = Array.from({ length: this.shape.columnCount }, (_, index) =>
+      identifier(`${table}.${stageColumnOf(index)}`),
+    );
+    return sql`num_nonnulls(${list(cells)}) > 0`;
+  }
+
+  /** 县, 乡, 村 or 区划代码 of a staged row, trimmed, '' when the file lacks the column. */
+  private placePart(table: string, part: keyof StageShape['placeColumns']): RawBuilder<unknown> {
+    const index = this.shape.placeColumns[part];
+    if (index === undefined) return sql`''::text`;
+    return sql`coalesce(btrim(${identifier(`${table}.${stageColumnOf(index)}`)}, ${placeBlankCharacters}), '')`;
+  }
+
+  /** Rows with content, for the summary's row count. */
+  async countRows(): Promise<number> {
+    const { rows } = await sql<{ count: string }>`SELECT count(*) AS count FROM sync_rows`.execute(this.db);
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  /** The distinct (县, 乡, 村, 区划代码) of the file, numbered in the order they first occur. */
+  async insertPlaces() {
     const fold = (column: string) => sql`translate(place.${sql.raw(column)}, ' 　（）', '()')`;
     await sql`
       CREATE TEMP TABLE national_places AS
@@ -199,9 +246,16 @@ export class NationalStagingRepository {
         ${lenientName.villageKind(fold('village_name'))} AS village_kind,
         NULLIF(regexp_replace(btrim(place.code), '\\.0+$', ''), '') AS code_cleaned,
         NULL::char(12) AS village_code, NULL::text AS problem, NULL::text[] AS candidates
-      FROM jsonb_to_recordset(${JSON.stringify(places.map(toPlaceRecord))}::jsonb) AS place (
-        place_id int, county_name text, township_name text, village_name text, code text,
-        row_count int, first_row_number int)`.execute(this.db);
+      FROM (
+        SELECT (row_number() OVER (ORDER BY min(stage.ordinal)))::int AS place_id,
+          ${this.placePart('stage', 'county')} AS county_name,
+          ${this.placePart('stage', 'township')} AS township_name,
+          ${this.placePart('stage', 'village')} AS village_name,
+          ${this.placePart('stage', 'code')} AS code
+        FROM national_stage stage
+        WHERE ${this.hasContent('stage')}
+        GROUP BY 2, 3, 4, 5
+      ) AS place`.execute(this.db);
     await sql`ANALYZE national_places`.execute(this.db);
   }
 
@@ -295,7 +349,9 @@ export class NationalStagingRepository {
         continue;
       }
       const tracked = trackedKinds(column);
-      trimmed.push(sql`${trimmedOf(identifier(stageColumnOf(column)))} AS ${identifier(name)}`);
+      trimmed.push(
+        sql`${trimmedOf(identifier(`stage.${stageColumnOf(item.index)}`))} AS ${identifier(name)}`,
+      );
       prepared.push(sql`${preparationOf(column, identifier(`trimmed.${name}`))} AS ${identifier(name)}`);
       if (tracked) prepared.push(sql`${identifier(`trimmed.${name}`)} AS ${identifier(`${name}__text`)}`);
       const value = identifier(`prepared.${name}`);
@@ -331,22 +387,30 @@ export class NationalStagingRepository {
     // that uses a value several times reads the layer below instead of recomputing it.
     await sql`
       CREATE TEMP TABLE sync_rows AS
-      SELECT converted.row_number, converted.place_id, place.village_code AS region_code,
+      SELECT converted.row_number, converted.place_id, converted.region_code,
         ${list(outer)},
         left(converted.id_number, 18) AS id18,
         ${unknownArray} AS unknown_cells
       FROM (
-        SELECT prepared.row_number, prepared.place_id ${withLeading(converted)}
+        SELECT prepared.row_number, prepared.place_id, prepared.region_code ${withLeading(converted)}
         FROM (
-          SELECT trimmed.row_number, trimmed.place_id ${withLeading(prepared)}
+          SELECT trimmed.row_number, trimmed.place_id, trimmed.region_code ${withLeading(prepared)}
           FROM (
-            SELECT row_number, place_id ${withLeading(trimmed)} FROM national_stage OFFSET 0
+            SELECT ${this.rowNumberOf('stage')} AS row_number, place.place_id, place.village_code AS region_code
+              ${withLeading(trimmed)}
+            FROM national_stage stage
+            JOIN national_places place
+              ON place.county_name = ${this.placePart('stage', 'county')}
+              AND place.township_name = ${this.placePart('stage', 'township')}
+              AND place.village_name = ${this.placePart('stage', 'village')}
+              AND place.code = ${this.placePart('stage', 'code')}
+            WHERE ${this.hasContent('stage')}
+            OFFSET 0
           ) AS trimmed
           OFFSET 0
         ) AS prepared
         OFFSET 0
-      ) AS converted
-      JOIN national_places place ON place.place_id = converted.place_id`.execute(this.db);
+      ) AS converted`.execute(this.db);
     await sql`DROP TABLE national_stage`.execute(this.db);
     // Statistics for the join and grouping keys only: a wide table costs seconds to analyse in full.
     await sql`ANALYZE sync_rows (row_number, household_no, person_no, id18, region_code, place_id)`.execute(
