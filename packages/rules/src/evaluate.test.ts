@@ -77,9 +77,20 @@ describe('three-valued logic', () => {
     expect(truth('validMonth(identifiedAt)', { ...cleanHousehold(), identifiedAt: null })).toBe(false);
     expect(personTruth('idCheckOk(idNumber)', { idNumber: null })).toBe(false);
     expect(truth('blank(risks)', { ...cleanHousehold(), risks: [] })).toBe(true);
+    expect(truth('blank(risks)', { ...cleanHousehold(), risks: [null, ' '] })).toBe(true);
     expect(truth('blank(measures.water)')).toBe(true);
     expect(truth('blank(measures.health)')).toBe(false);
     expect(truth('blank(measures.health)', { ...cleanHousehold(), measures: { health: ['  '] } })).toBe(true);
+  });
+
+  it('reads a single risk column by position, the set without blank positions', () => {
+    const household = { ...cleanHousehold(), risks: [null, ' illness ', 'water', ''] };
+    expect(truth('blank(risk1)', household)).toBe(true);
+    expect(truth('risk2 = "因病"', household)).toBe(true);
+    expect(truth('risk3 = "因病"', household)).toBe(false);
+    expect(truth('blank(risk5)', household)).toBe(true);
+    expect(truth('"因病" in risks and not blank(risks)', household)).toBe(true);
+    expect(truth('blank(risk1)')).toBe(false);
   });
 
   it('any, all and count count only true conditions; all of no members is true', () => {

@@ -15,8 +15,11 @@ export interface HouseholdInput {
   members: PersonInput[];
   /** Income rows keyed by year. */
   incomes?: Record<number, Record<string, RowValue> | undefined>;
-  /** Risk codes (致贫/返贫风险1…5). */
-  risks?: string[];
+  /**
+   * Risk codes by position: index 0 is 致贫/返贫风险1 … index 4 is 致贫/返贫风险5 (null or blank for an
+   * empty column). As the set `risks`, blank positions are ignored.
+   */
+  risks?: Array<string | null | undefined>;
   /** Measure values by category code. */
   measures?: Record<string, string[] | undefined>;
 }
@@ -116,8 +119,16 @@ function readField(field: FieldDefinition, subject: Expr & { kind: 'field' }): E
       return (environment) => normalise(environment.household[name], field);
     case 'income':
       return (environment) => (environment.income ? normalise(environment.income[name], field) : null);
-    case 'risks':
-      return (environment) => environment.household.risks ?? [];
+    case 'risks': {
+      const position = field.position;
+      if (position !== undefined) {
+        return (environment) => normalise(environment.household.risks?.[position - 1], field);
+      }
+      return (environment) =>
+        (environment.household.risks ?? [])
+          .map((value) => (typeof value === 'string' ? value.trim() : ''))
+          .filter((value) => value !== '');
+    }
     case 'measures': {
       const category = field.category as string;
       return (environment) =>

@@ -28,6 +28,8 @@ export interface FieldDefinition {
   blankAs?: string;
   /** Measure category of a `measures.<category>` field. */
   category?: string;
+  /** Position (1–5) of a single 致贫/返贫风险 column (`risk1` … `risk5`). */
+  position?: number;
   /** The national export's header, shown in messages. */
   label: string;
 }
@@ -107,6 +109,15 @@ const householdFieldList: FieldDefinition[] = [
   columnField('household', 'collectorPhone', 'text'),
   { name: 'size', type: 'number', source: 'household', computed: 'size', label: '家庭人口数' },
   { name: 'risks', type: 'set:riskType', source: 'risks', label: '致贫/返贫风险' },
+  ...[1, 2, 3, 4, 5].map(
+    (position): FieldDefinition => ({
+      name: `risk${position}`,
+      type: 'code:riskType',
+      source: 'risks',
+      position,
+      label: headers.get(`risk${position}`) ?? `致贫/返贫风险${position}`,
+    }),
+  ),
   { name: 'line', type: 'number', source: 'setting', computed: 'line', label: '监测收入标准' },
   {
     name: 'referenceMonth',

@@ -93,7 +93,8 @@ const firingCases: Record<string, { change: (household: Household) => void; pers
   },
   'MIS-005': {
     change: (h) => {
-      h.risks = [];
+      // 致贫/返贫风险1 blank while risk 2 is filled: the column, not the set, is what the rule reads.
+      h.risks = [null, ...(h.risks ?? [])];
     },
   },
   'MIS-006': {

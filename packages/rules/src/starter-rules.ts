@@ -111,7 +111,7 @@ export const starterRules: StarterRule[] = [
       'person',
       `${monitored} and blank(residentPension) and blank(employeePension) and age >= 16 and blank(schooling)`,
     ],
-    ['MIS-005', '监测户致贫/返贫风险为空', 'household', `${monitoredHousehold} and blank(risks)`],
+    ['MIS-005', '监测户致贫/返贫风险为空', 'household', `${monitoredHousehold} and blank(risk1)`],
     ['MIS-006', '监测户耕地面积为空', 'household', `${monitoredHousehold} and blank(arableLand)`],
     ['MIS-007', '监测户与村主干路距离为空', 'household', `${monitoredHousehold} and blank(distanceToRoad)`],
     ['MIS-008', '监测户是否通生活用电为空', 'household', `${monitoredHousehold} and blank(hasElectricity)`],

@@ -320,6 +320,7 @@ const extraRules: Array<Pick<StarterRule, 'code' | 'scope' | 'when'>> = [
   { code: 'X-IN', scope: 'person', when: 'relation not in ["户主", "配偶"] and gender in ["男"]' },
   { code: 'X-TEXTCMP', scope: 'person', when: 'household.identifiedAt < referenceMonth' },
   { code: 'X-BOOL', scope: 'person', when: 'residentPension = false or not medicalAid' },
+  { code: 'X-RISK', scope: 'household', when: 'risk3 = "因安全住房" or risk2 in ["因病"]' },
   { code: 'X-START', scope: 'person', when: 'startsWith(upper(idNumber), "4102")' },
 ];
 
@@ -411,6 +412,9 @@ async function insertEdgeCases(): Promise<string[]> {
         { relation: ' head ', gender: 'female', phone: '１３８００００００００' },
       ],
     },
+    // 致贫/返贫风险1 blank with risk 2 filled; risks in positions 1 and 3 only.
+    { regionCode: village, monitoringCategory: 'marginal', risks: [' ', 'illness'] },
+    { regionCode: village, monitoringCategory: 'marginal', risks: ['water', '', ' housing'] },
     // No head, two heads, zero members.
     { regionCode: village, members: [{ relation: 'spouse' }, { relation: 'son' }] },
     { regionCode: village, members: [{ relation: 'head' }, { relation: 'head', gender: 'male' }, {}] },

@@ -5,7 +5,7 @@ import type { RegionRange } from '../regions/region-code.ts';
 
 /**
  * Loads households as the TS rule evaluator reads them (evaluateRule of @shouwang/rules): the
- * household row, its active members (by id), its income rows by year, its risks by position and its
+ * household row, its active members (by id), its income rows by year, its risks by position (index 0 = 致贫/返贫风险1) and its
  * measures by category. For re-checking a few households; set-based per table, never per household.
  */
 export async function loadRuleInputs(
@@ -49,9 +49,10 @@ export async function loadRuleInputs(
     if (household?.incomes) household.incomes[income.year] = income;
   }
   for (const risk of risks) {
-    const household = result.get(risk.householdId);
-    const value = risk.riskType.trim();
-    if (household?.risks && value !== '') household.risks.push(value);
+    const positions = result.get(risk.householdId)?.risks;
+    if (!positions) continue;
+    while (positions.length < risk.position - 1) positions.push(null);
+    positions[risk.position - 1] = risk.riskType.trim() || null;
   }
   for (const measure of measures) {
     const byCategory = result.get(measure.householdId)?.measures;

@@ -201,6 +201,8 @@ class StatementPlan {
   readonly memberTerms = new Map<string, Term>();
   /** Measure categories read, each an array column of `ms`. */
   readonly measureCategories = new Map<string, string>();
+  /** Single risk columns read (致贫/返贫风险1…5), each a column `risk_<n>` of `rk`. */
+  readonly riskPositions = new Set<number>();
   /** What the aggregate `hx` itself joins (a member condition may read household.x …). */
   readonly memberUses = noUses();
   needsAge = false;
@@ -334,6 +336,13 @@ function readField(scope: Scope, expression: Expr & { kind: 'field' }): RawBuild
       return normalisedColumn('i', field);
     case 'risks':
       scope.uses.risks = true;
+      if (field.position !== undefined) {
+        const position = Number(field.position);
+        if (!Number.isInteger(position) || position < 1 || position > 5)
+          unsupported(`risk position ${position}`);
+        plan.riskPositions.add(position);
+        return sql.ref(`rk.risk_${position}`);
+      }
       return sql`coalesce(rk.risks, '{}'::text[])`;
     case 'measures': {
       scope.uses.measures = true;
@@ -554,8 +563,13 @@ export function ruleHitsQuery(
 
   const ctes: RawBuilder<unknown>[] = [];
   if (anyUses.risks) {
+    const riskType = trimmed(sql.ref('r.risk_type'));
+    const positions = [...plan.riskPositions].map(
+      (position) =>
+        sql`, (array_agg(${riskType}) FILTER (WHERE r.position = ${sql.lit(position)}))[1] AS ${sql.ref(`risk_${position}`)}`,
+    );
     ctes.push(sql`rk AS MATERIALIZED (
-      SELECT r.household_id, array_agg(${trimmed(sql.ref('r.risk_type'))} ORDER BY r.position) AS risks
+      SELECT r.household_id, array_agg(${riskType} ORDER BY r.position) AS risks${sql.join(positions, sql``)}
       FROM household_risks r JOIN households h ON h.id = r.household_id
       WHERE ${householdFilter(filter, 'h')} AND ${trimmed(sql.ref('r.risk_type'))} <> ''
       GROUP BY r.household_id)`);
