@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -73,6 +74,8 @@ export interface ImportSummary {
 
 const noCounts = (): SyncCounts => ({ inserted: 0, updated: 0, unchanged: 0, markedAbsent: 0 });
 const progressEveryRows = 10_000;
+/** Connections that type the staged rows at once: one per core, at most 4. */
+const typingConnections = Math.min(4, Math.max(1, os.availableParallelism()));
 export const summaryErrorLimit = 100;
 
 /**
@@ -175,6 +178,7 @@ export class ExchangeService {
   }
 
   async failAbandonedBatches(): Promise<number> {
+    await ImportSession.dropAbandonedSchemas(this.dependencies.pool);
     return this.repository.failAbandonedBatches(exchangeErrors.interrupted().message);
   }
 
@@ -351,7 +355,10 @@ export class ExchangeService {
       const hasPersonNo = layout.columns.some((column) => column?.field === 'personNo');
       await staging.insertPlaces();
       await staging.resolvePlaces({ province: this.provinceRange, scope: principal.scope });
-      await staging.buildSyncRows(staged);
+      await staging.buildSyncRows(staged, {
+        parts: typingConnections,
+        run: (parts, work) => session.inParallel(parts, work),
+      });
       rowsRead = await staging.countRows();
       if (rowsRead === 0) throw exchangeErrors.emptyFile(options.fileName);
       await staging.buildKeys({ hasPersonNo });

@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildIdNumber } from '@shouwang/domain';
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { AppError } from '../../plugins/errors.ts';
@@ -128,6 +130,39 @@ describe('national csv import through PostgreSQL COPY', () => {
     expect(summary.unknownValues).toEqual([]);
     expect(summary.persons.inserted + summary.persons.updated + summary.persons.unchanged).toBe(6);
     expect((await personByNo('410225101200003102')).name).toBe('成员31\n-2');
+  });
+
+  it('types a larger file on several connections without losing, doubling or misnumbering a row', async () => {
+    const rows: NationalRow[] = [];
+    for (let sequence = 500; sequence < 1000; sequence += 1) rows.push(...buildHousehold({ sequence }));
+    // The builder's IDs repeat after 1000 members: one birth day each instead.
+    rows.forEach((row, index) => {
+      row.证件号码 = buildIdNumber('410225', new Date(Date.UTC(1950, 0, 1 + index)), index, 'male');
+    });
+    const file = fileIn('larger.csv');
+    await writeFile(file, nationalCsvText(rows), 'utf8');
+    const summary = await importFile(file);
+    expect(summary).toMatchObject({ status: 'succeeded', rowsRead: 1500 });
+    expect(summary.persons.inserted).toBe(1500);
+
+    const before = await registryFingerprint(harness.database.db);
+    (rows[1498] as NationalRow).证件号码 = (rows[2] as NationalRow).证件号码 ?? null;
+    await writeFile(file, nationalCsvText(rows), 'utf8');
+    const refused = await importFile(file);
+    expect(refused.errors).toEqual([
+      {
+        row: 1500,
+        column: '证件号码',
+        value: (rows[2] as NationalRow).证件号码,
+        reason: '证件号码与第 4 行重复',
+      },
+    ]);
+    expect(await registryFingerprint(harness.database.db)).toEqual(before);
+    const { rows: schemas } = await sql<{ name: string }>`
+      SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'import\_session\_%'`.execute(
+      harness.database.db,
+    );
+    expect(schemas).toEqual([]);
   });
 
   it('refuses a file with bytes outside its encoding far below the header, naming the row', async () => {

@@ -32,6 +32,12 @@ export interface StagedColumn {
   header: string;
 }
 
+/** Runs work on several connections at once (ImportSession.inParallel) and says how many to use. */
+export interface ParallelRunner {
+  parts: number;
+  run(parts: number, work: (db: Kysely<Database>, part: number) => Promise<void>): Promise<void>;
+}
+
 export interface RowErrorRecord {
   row: number;
   column: string;
@@ -181,7 +187,7 @@ export class NationalStagingRepository {
       (_, index) => sql`${identifier(stageColumnOf(index))} text`,
     );
     await sql`
-      CREATE TEMP TABLE national_stage (ordinal bigint GENERATED ALWAYS AS IDENTITY, row_number int
+      CREATE UNLOGGED TABLE national_stage (ordinal bigint GENERATED ALWAYS AS IDENTITY, row_number int
         ${definitions.length > 0 ? sql`, ${list(definitions)}` : sql``})`.execute(this.db);
   }
 
@@ -236,7 +242,7 @@ export class NationalStagingRepository {
   async insertPlaces() {
     const fold = (column: string) => sql`translate(place.${sql.raw(column)}, ' 　（）', '()')`;
     await sql`
-      CREATE TEMP TABLE national_places AS
+      CREATE UNLOGGED TABLE national_places AS
       SELECT place.*,
         ${fold('county_name')} AS county_folded, ${fold('township_name')} AS township_folded,
         ${fold('village_name')} AS village_folded,
@@ -253,7 +259,8 @@ export class NationalStagingRepository {
           ${this.placePart('stage', 'village')} AS village_name,
           ${this.placePart('stage', 'code')} AS code
         FROM national_stage stage
-        WHERE ${this.hasContent('stage')}
+        -- Blank rows (left out later) are not filtered here: testing every column would read whole
+        -- rows where the place columns at their start suffice; they add at most one unused place.
         GROUP BY 2, 3, 4, 5
       ) AS place`.execute(this.db);
     await sql`ANALYZE national_places`.execute(this.db);
@@ -333,7 +340,7 @@ export class NationalStagingRepository {
    * dates, months, numbers and yes/no; a value that cannot be read becomes NULL and is listed in
    * `unknown_cells` (header, value) for the summary. Columns the file lacks are NULL.
    */
-  async buildSyncRows(columns: StagedColumn[]) {
+  async buildSyncRows(columns: StagedColumn[], parallel: ParallelRunner) {
     const staged = new Map(columns.map((item) => [item.column.field, item]));
     const trimmed: RawBuilder<unknown>[] = [];
     const prepared: RawBuilder<unknown>[] = [];
@@ -385,8 +392,7 @@ export class NationalStagingRepository {
     const withLeading = (items: RawBuilder<unknown>[]) => (items.length > 0 ? sql`, ${list(items)}` : sql``);
     // Layers (trim → prepare → convert), each kept a real subquery by OFFSET 0, so that an expression
     // that uses a value several times reads the layer below instead of recomputing it.
-    await sql`
-      CREATE TEMP TABLE sync_rows AS
+    const typed = (part: RawBuilder<unknown>) => sql`
       SELECT converted.row_number, converted.place_id, converted.region_code,
         ${list(outer)},
         left(converted.id_number, 18) AS id18,
@@ -404,13 +410,31 @@ export class NationalStagingRepository {
               AND place.township_name = ${this.placePart('stage', 'township')}
               AND place.village_name = ${this.placePart('stage', 'village')}
               AND place.code = ${this.placePart('stage', 'code')}
-            WHERE ${this.hasContent('stage')}
+            WHERE ${this.hasContent('stage')} AND ${part}
             OFFSET 0
           ) AS trimmed
           OFFSET 0
         ) AS prepared
         OFFSET 0
-      ) AS converted`.execute(this.db);
+      ) AS converted`;
+    await sql`CREATE UNLOGGED TABLE sync_rows AS ${typed(sql`true`)} WITH NO DATA`.execute(this.db);
+    // The typing pass is most of the CPU of an import: each connection types its own range of the
+    // stage's pages (a TID range scan), PostgreSQL cannot run these layers in its parallel workers.
+    const { rows } = await sql<{ pages: string }>`
+      SELECT pg_relation_size('national_stage') / current_setting('block_size')::int AS pages`.execute(
+      this.db,
+    );
+    const pages = Number(rows[0]?.pages ?? 0);
+    // A small file is typed faster than a second connection opens.
+    const parts = Math.max(1, Math.min(parallel.parts, Math.floor(pages / 16)));
+    const boundary = (part: number) => `(${Math.floor((pages * part) / parts)},0)`;
+    await parallel.run(parts, async (db, part) => {
+      const range = [
+        part > 0 ? sql`stage.ctid >= ${boundary(part)}::tid` : sql`true`,
+        part < parts - 1 ? sql`stage.ctid < ${boundary(part + 1)}::tid` : sql`true`,
+      ];
+      await sql`INSERT INTO sync_rows ${typed(sql.join(range, sql` AND `))}`.execute(db);
+    });
     await sql`DROP TABLE national_stage`.execute(this.db);
     // Statistics for the join and grouping keys only: a wide table costs seconds to analyse in full.
     await sql`ANALYZE sync_rows (row_number, household_no, person_no, id18, region_code, place_id)`.execute(

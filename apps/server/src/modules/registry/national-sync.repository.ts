@@ -29,6 +29,16 @@ const columnOf = (alias: string, column: string): RawBuilder<unknown> => {
 };
 const list = (items: RawBuilder<unknown>[]) => sql.join(items, sql`, `);
 
+/** Registry tables a sync inserts into, in the order their foreign keys point (referenced first). */
+const bulkLoadedTables = [
+  'households',
+  'persons',
+  'household_incomes',
+  'household_risks',
+  'household_measures',
+  'field_history',
+];
+
 /**
  * All SQL of the national sync. Runs on the import's own connection, where the exchange module staged
  * the snapshot in temporary tables (see syncTables); every statement is set-based.
@@ -36,6 +46,12 @@ const list = (items: RawBuilder<unknown>[]) => sql.join(items, sql`, `);
 export class NationalSyncRepository {
   /** Change tables written so far, for the history and the counts. */
   private readonly written = { incomes: false, risks: false, measures: false };
+  /** Indexes and foreign keys dropped for a bulk load, to build again before COMMIT. */
+  private deferred: Array<{
+    table: string;
+    constraints: Array<{ name: string; definition: string }>;
+    indexes: Array<{ name: string; definition: string }>;
+  }> = [];
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -49,6 +65,61 @@ export class NationalSyncRepository {
 
   async rollback() {
     await sql`ROLLBACK`.execute(this.db);
+  }
+
+  /**
+   * The first load of an empty registry table writes millions of rows: maintaining its secondary
+   * indexes row by row and checking its foreign keys row by row costs several times the insert itself.
+   * For each table the sync writes that is empty, this takes the table's exclusive lock (readers wait
+   * until the sync commits: there is nothing to read yet), drops those indexes and foreign keys, and
+   * restoreDeferredIndexes builds them again in one sorted pass each before COMMIT. A rollback (a
+   * failed or killed import) brings them back as they were.
+   */
+  async deferIndexesOfEmptyTables() {
+    for (const table of bulkLoadedTables) {
+      if (!(await this.isEmpty(table))) continue;
+      await sql`LOCK TABLE ${raw(table)} IN ACCESS EXCLUSIVE MODE`.execute(this.db);
+      // Rows may have arrived between the look and the lock.
+      if (!(await this.isEmpty(table))) continue;
+      const { rows: constraints } = await sql<{ name: string; definition: string }>`
+        SELECT conname AS name, pg_get_constraintdef(oid) AS definition
+        FROM pg_constraint
+        WHERE conrelid = ${table}::regclass AND contype = 'f'
+        ORDER BY conname`.execute(this.db);
+      const { rows: indexes } = await sql<{ name: string; definition: string }>`
+        SELECT index_class.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+        FROM pg_index i
+        JOIN pg_class index_class ON index_class.oid = i.indexrelid
+        WHERE i.indrelid = ${table}::regclass AND NOT i.indisunique AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY index_class.relname`.execute(this.db);
+      for (const constraint of constraints) {
+        await sql`ALTER TABLE ${raw(table)} DROP CONSTRAINT ${sql.id(constraint.name)}`.execute(this.db);
+      }
+      for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(this.db);
+      this.deferred.push({ table, constraints, indexes });
+    }
+  }
+
+  /** Builds the indexes and checks the foreign keys deferIndexesOfEmptyTables dropped. */
+  async restoreDeferredIndexes() {
+    for (const { indexes } of this.deferred) {
+      for (const index of indexes) await sql.raw(index.definition).execute(this.db);
+    }
+    for (const { table, constraints } of this.deferred) {
+      for (const constraint of constraints) {
+        await sql`ALTER TABLE ${raw(table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(
+          this.db,
+        );
+      }
+    }
+    this.deferred = [];
+  }
+
+  private async isEmpty(table: string) {
+    const { rows } = await sql<{ empty: boolean }>`
+      SELECT NOT EXISTS (SELECT 1 FROM ${raw(table)}) AS empty`.execute(this.db);
+    return rows[0]?.empty === true;
   }
 
   /** National syncs run one at a time: two snapshots of one county must not interleave. */

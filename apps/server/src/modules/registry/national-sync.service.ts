@@ -136,6 +136,8 @@ export class NationalSyncService {
     await repository.begin();
     try {
       await repository.lockNationalSync();
+      // A dry run takes no table locks; it rolls back what it wrote.
+      if (!options.dryRun) await repository.deferIndexesOfEmptyTables();
       await repository.matchHouseholds(context);
       await repository.matchPersons(context);
       await repository.insertHouseholds(context);
@@ -149,6 +151,7 @@ export class NationalSyncService {
       const historyRows = await repository.writeHistory(context);
       const counts = await repository.countChanges();
       const platformTotals = await repository.countActiveByCounty(context);
+      if (!options.dryRun) await repository.restoreDeferredIndexes();
       const result: SnapshotApplyResult = { ...counts, platformTotals, historyRows };
       if (options.dryRun) {
         await repository.rollback();
