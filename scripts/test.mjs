@@ -67,7 +67,30 @@ function vitest(title, configs, extraEnv = {}) {
   totals.skipped += summary.numPendingTests + summary.numTodoTests;
 }
 
+/** The Excel export tests convert a workbook with LibreOffice headless (Debian's libreoffice-calc, ~16 s to install). */
+function ensureLibreOffice() {
+  if (spawnSync('sh', ['-c', 'command -v soffice']).status === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (!isRoot || !hasApt) {
+    fail(
+      'Excel export tests need LibreOffice: run "sudo apt-get install -y --no-install-recommends libreoffice-calc"',
+    );
+  }
+  process.stdout.write('Installing Debian libreoffice-calc for the Excel export tests…\n');
+  const install = spawnSync(
+    'sh',
+    [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (install.status !== 0) fail('apt-get could not install libreoffice-calc');
+}
+
 ensureChromium();
+ensureLibreOffice();
 for (const project of [
   'packages/domain',
   'packages/rules',

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { AppConfig } from './config.ts';
 import type { DB } from './db/connection.ts';
 import { accessPlugin } from './modules/access/index.ts';
+import { analyticsModule } from './modules/analytics/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
@@ -47,6 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // business modules
   await app.register(exchangeModule);
   await app.register(registryModule);
+  await app.register(analyticsModule);
   await app.register(webPlugin, {
     distDir: options.serveWeb === false ? '/nonexistent' : options.config.webDistDir,
   });

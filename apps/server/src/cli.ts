@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { migrate, openDatabase } from './bootstrap.ts';
 import { cliPrincipal, log, withContext } from './cli-context.ts';
 import { loadConfig } from './config.ts';
+import { registerAnalyticsCommands } from './modules/analytics/analytics.cli.ts';
 import { demoPassword, seedDemoUsers } from './modules/auth/demo-users.ts';
 import { registerDemoCommands, seedDemoCountyOnFirstRun } from './modules/demo/demo.cli.ts';
 import { registerExchangeCommands } from './modules/exchange/exchange.cli.ts';
@@ -240,6 +241,7 @@ settings
 // module commands
 registerDemoCommands(program);
 registerExchangeCommands(program);
+registerAnalyticsCommands(program);
 
 program.addOption(new Option('--version').hideHelp());
 

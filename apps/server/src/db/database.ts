@@ -20,6 +20,8 @@ export interface Database {
   fieldHistory: FieldHistoryTable;
   importBatches: ImportBatchTable;
   importRowErrors: ImportRowErrorTable;
+  analyticsCube: AnalyticsCubeTable;
+  analyticsRefreshes: AnalyticsRefreshTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -300,4 +302,28 @@ export interface ImportRowErrorTable {
   columnName: string | null;
   value: string | null;
   reason: string;
+}
+
+export interface AnalyticsCubeTable {
+  statisticsYear: number;
+  regionLevel: RegionLevel;
+  regionCode: string;
+  liftedStatus: string;
+  monitoredStatus: string;
+  monitoringCategory: string;
+  dimension: string;
+  period: string;
+  value: string;
+  households: ColumnType<string, string | number, string | number>;
+  persons: ColumnType<string, string | number, string | number>;
+}
+
+export interface AnalyticsRefreshTable {
+  id: Generated<string>;
+  startedAt: Date;
+  finishedAt: CreatedAt;
+  trigger: string;
+  referenceDates: ColumnType<Record<string, string>, string, string>;
+  cubeRows: ColumnType<string, string | number, string | number>;
+  milliseconds: number;
 }

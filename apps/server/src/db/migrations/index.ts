@@ -5,6 +5,7 @@ import * as addLoginHistory from './20261123T1002-add-login-history.ts';
 import * as createRegistry from './20261123T1100-create-registry.ts';
 import * as registryPermissions from './20261123T1101-registry-permissions.ts';
 import * as registrySearchIndexes from './20261123T1200-registry-search-indexes.ts';
+import * as createAnalytics from './20261123T2100-create-analytics.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1100-create-registry': createRegistry,
   '20261123T1101-registry-permissions': registryPermissions,
   '20261123T1200-registry-search-indexes': registrySearchIndexes,
+  '20261123T2100-create-analytics': createAnalytics,
 };

@@ -47,6 +47,10 @@ let ownerHousehold: InsertedHousehold;
 beforeAll(async () => {
   ownerHousehold = await insertHousehold(harness.database.db, { regionCode: regions.chengnei });
 });
+// Analytics: the cube rebuilt with that household.
+beforeAll(async () => {
+  await harness.app.analytics.refresh('test');
+});
 const registryRow = (table: 'households' | 'persons', id: () => string | undefined) => () =>
   harness.database.db
     .selectFrom(table)
@@ -111,6 +115,16 @@ const probes: Record<string, Probe> = {
       workbook.worksheets[0]?.eachRow((row) => values.push(String(row.getCell(3).value ?? '')));
       return values.includes('scope-probe');
     },
+  },
+  'GET /api/analytics/reports/:name': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/analytics/reports/population?regionCode=${regions.lankao}`,
+  },
+  'GET /api/analytics/reports/:name/export': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/analytics/reports/age/export?regionCode=${regions.chengnei}`,
   },
   'GET /api/regions/:code': { kind: 'detail', as: 'village', url: () => `/api/regions/${regions.chengnei}` },
   'GET /api/regions/:code/children': {

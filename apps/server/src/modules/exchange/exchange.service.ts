@@ -134,10 +134,16 @@ export class ExchangeService {
   private readonly provinceRange: RegionRange;
   /** Imports started by the API, still running in this process. */
   private readonly running = new Set<Promise<unknown>>();
+  private readonly importedListeners: Array<(summary: ImportSummary) => Promise<void>> = [];
 
   constructor(private readonly dependencies: ExchangeDependencies) {
     this.repository = new ExchangeRepository(dependencies.db);
     this.provinceRange = regionRange(toRegionCode(dependencies.province), 'province');
+  }
+
+  /** Work that follows every applied (not dry-run) import, e.g. rebuilding the analytics cube. */
+  onImported(listener: (summary: ImportSummary) => Promise<void>): void {
+    this.importedListeners.push(listener);
   }
 
   /** Imports a national sync file and waits for the result. */
@@ -453,6 +459,10 @@ export class ExchangeService {
       }
       report('done');
       await this.audit(options, summary);
+      if (!summary.dryRun) {
+        // The import has committed: a listener's failure is its own to report, never the batch's.
+        for (const listener of this.importedListeners) await listener(summary).catch(() => {});
+      }
       return summary;
     } catch (error) {
       const message =

@@ -1,0 +1,338 @@
+/**
+ * Analytics cube — design.
+ *
+ * Every standard report counts the assisted population (active lifted or monitored households and
+ * their active members) by region, under filters of statistics year, lifted status and monitored
+ * status. One table, `analytics_cube`, holds those counts already grouped:
+ *
+ *   (statistics_year, region_level, region_code,            -- where, at every level
+ *    lifted_status, monitored_status, monitoring_category,    -- the household's group (filters and column groups)
+ *    dimension, period, value)                                -- what the report breaks down by
+ *   → households, persons
+ *
+ * - Person dimensions (age, health, education, labour, work-location, dibao-tekun) are counted from
+ *   members in one pass over persons ⨝ households with GROUPING SETS (one set per dimension);
+ *   household dimensions (population, monthly-new, household-labour, elimination-interval,
+ *   time-since-identification, income-change) from one pass over households with their member counts
+ *   and income rows. Both passes give village rows; the township, county, city and province rows are
+ *   rolled up from them by code prefix in the same refresh, so a report at any level reads only the
+ *   rows of the chosen region's children (`region_level = child level AND region_code in range`),
+ *   which the (statistics_year, dimension, region_level, region_code) index serves — a few hundred rows
+ *   whatever the scale. The caller's scope is applied on every read (`regionScopeCondition`).
+ * - Years: each statistics year in household_incomes up to the current one, and the current year.
+ *   The reference date of the current year is the statistics.referenceDate setting (default today,
+ *   Beijing time); of a past year, 31 December. Ages and month counts are taken at it.
+ * - Refresh is whole and set-based: the new cube is built in `analytics_cube_building` inside one
+ *   transaction (an advisory lock keeps refreshes one at a time) and swapped in by rename at the end,
+ *   so readers see the old cube until the commit and never a half-built one. It runs after each
+ *   applied national import (exchange's onImported hook) and on demand (`shouwang analytics refresh`).
+ */
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/connection.ts';
+import type { Database, RegionLevel } from '../../db/database.ts';
+import { regionScopeCondition } from '../access/region-scope.ts';
+import type { RegionRange } from '../regions/region-code.ts';
+import type { LiftedStatus, MonitoredStatus } from './analytics.reports.ts';
+
+export interface CubeRow {
+  regionCode: string;
+  liftedStatus: LiftedStatus;
+  monitoredStatus: MonitoredStatus;
+  monitoringCategory: string;
+  value: string;
+  households: number;
+  persons: number;
+}
+
+export interface CubeReadOptions {
+  scope: RegionRange;
+  year: number;
+  dimension: string;
+  level: RegionLevel;
+  /** The chosen region's range (children) or its own code (totals). */
+  range: RegionRange;
+  lifted?: readonly LiftedStatus[];
+  monitored?: readonly MonitoredStatus[];
+  period?: string;
+}
+
+export interface RefreshRecord {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  trigger: string;
+  referenceDates: Record<string, string>;
+  cubeRows: number;
+  milliseconds: number;
+}
+
+const refreshLockKey = 0x5357_4143; // 'SWAC'
+
+/** Birth date from ID digits 7–14 when they form a real date, else the birth_date column. */
+const birthDate = sql`coalesce(
+  CASE WHEN length(btrim(p.id_number)) IN (18, 20, 22)
+        AND substr(btrim(p.id_number), 7, 8) ~ '^(1[89]|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$'
+        AND to_char((substr(btrim(p.id_number), 7, 6) || '01')::date
+              + (substr(btrim(p.id_number), 13, 2)::int - 1), 'YYYYMMDD') = substr(btrim(p.id_number), 7, 8)
+       THEN to_date(substr(btrim(p.id_number), 7, 8), 'YYYYMMDD') END,
+  p.birth_date)`;
+
+/** Whole years at the reference date; a 29 February birthday is reached on 1 March. */
+const age = sql`(extract(year FROM y.reference_date)::int - extract(year FROM b.birth)::int
+  - CASE WHEN to_char(y.reference_date, 'MMDD') < to_char(b.birth, 'MMDD') THEN 1 ELSE 0 END)`;
+
+/** A YYYYMM text as year × 12 + month, or NULL when it is not a valid month. */
+const monthIndex = (column: string) => sql`CASE WHEN ${sql.ref(column)} ~ '^[0-9]{4}(0[1-9]|1[0-2])$'
+  THEN left(${sql.ref(column)}, 4)::int * 12 + right(${sql.ref(column)}, 2)::int END`;
+
+const bucket = (
+  months: ReturnType<typeof sql>,
+) => sql`CASE WHEN (${months}) IS NULL OR (${months}) < 0 THEN 'unknown'
+  WHEN (${months}) > 12 THEN 'over_12' ELSE (${months})::text END`;
+
+export class AnalyticsRepository {
+  constructor(private readonly db: DB) {}
+
+  /** Rebuilds the whole cube for the given years and swaps it in; answers the number of cube rows. */
+  async rebuild(options: { years: number[]; referenceDates: string[] }): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
+      await sql`DROP TABLE IF EXISTS analytics_cube_building`.execute(trx);
+      await sql`CREATE TABLE analytics_cube_building (LIKE analytics_cube INCLUDING DEFAULTS)`.execute(trx);
+      await this.insertVillageRows(trx, options);
+      await sql`
+        INSERT INTO analytics_cube_building
+        SELECT c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
+          sum(c.households), sum(c.persons)
+        FROM analytics_cube_building c
+        CROSS JOIN (VALUES ('township', 9), ('county', 6), ('city', 4), ('province', 2)) AS l (level, digits)
+        WHERE c.region_level = 'village'
+        GROUP BY c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
+      await sql`CREATE INDEX analytics_cube_building_read_idx
+        ON analytics_cube_building (statistics_year, dimension, region_level, region_code)`.execute(trx);
+      const counted = await sql<{
+        count: string;
+      }>`SELECT count(*) AS count FROM analytics_cube_building`.execute(trx);
+      await sql`DROP TABLE analytics_cube`.execute(trx);
+      await sql`ALTER TABLE analytics_cube_building RENAME TO analytics_cube`.execute(trx);
+      await sql`ALTER INDEX analytics_cube_building_read_idx RENAME TO analytics_cube_read_idx`.execute(trx);
+      await sql`ANALYZE analytics_cube`.execute(trx);
+      return Number(counted.rows[0]?.count ?? 0);
+    });
+  }
+
+  private async insertVillageRows(
+    trx: Kysely<Database>,
+    options: { years: number[]; referenceDates: string[] },
+  ): Promise<void> {
+    await sql`
+      INSERT INTO analytics_cube_building (statistics_year, region_level, region_code, lifted_status,
+        monitored_status, monitoring_category, dimension, period, value, households, persons)
+      WITH years AS (
+        SELECT * FROM unnest(${options.years}::int[], ${options.referenceDates}::date[])
+          AS y (statistics_year, reference_date)
+      ),
+      assisted AS (
+        SELECT h.id, h.region_code, h.identified_at, h.eliminated_at,
+          CASE WHEN h.household_type = 'lifted' THEN
+            CASE h.policy_enjoyed WHEN true THEN 'enjoying' WHEN false THEN 'not_enjoying' ELSE 'unrecorded' END
+            ELSE 'none' END AS lifted_status,
+          CASE WHEN h.monitoring_category IS NULL THEN 'none'
+            WHEN h.risk_eliminated IS TRUE THEN 'eliminated' ELSE 'not_eliminated' END AS monitored_status,
+          coalesce(h.monitoring_category, '') AS monitoring_category,
+          ${monthIndex('h.identified_at')} AS identified_month,
+          ${monthIndex('h.eliminated_at')} AS eliminated_month
+        FROM households h
+        WHERE h.status = 'active' AND (h.household_type = 'lifted' OR h.monitoring_category IS NOT NULL)
+      ),
+      members AS (
+        SELECT y.statistics_year, a.id AS household_id, a.region_code, a.lifted_status, a.monitored_status,
+          a.monitoring_category, ${age} AS age, p.health, p.education, p.schooling, p.labor_skill,
+          p.work_location, p.dibao, p.tekun
+        FROM assisted a
+        JOIN persons p ON p.household_id = a.id AND p.status = 'active'
+        CROSS JOIN LATERAL (SELECT ${birthDate} AS birth) b
+        CROSS JOIN years y
+      ),
+      person_values AS (
+        SELECT m.*,
+          CASE WHEN age IS NULL THEN 'unknown' WHEN age < 16 THEN 'under_16' WHEN age < 30 THEN '16_29'
+            WHEN age < 40 THEN '30_39' WHEN age < 50 THEN '40_49' WHEN age < 60 THEN '50_59'
+            ELSE '60_over' END AS age_value,
+          coalesce(health, 'blank') AS health_value,
+          coalesce(education, CASE WHEN schooling IS NOT NULL AND schooling <> 'preschool_child'
+            THEN 'in_school' END, 'blank') AS education_value,
+          coalesce(labor_skill, 'blank') AS labour_value,
+          coalesce(work_location, 'blank') AS work_value,
+          CASE dibao WHEN 'rural' THEN 'dibao_rural' WHEN 'urban' THEN 'dibao_urban' ELSE 'none' END AS dibao_value,
+          CASE tekun WHEN 'rural' THEN 'tekun_rural' WHEN 'urban' THEN 'tekun_urban' ELSE 'none' END AS tekun_value
+        FROM members m
+      ),
+      person_cube AS (
+        SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+          CASE WHEN GROUPING(age_value) = 0 THEN 'age' WHEN GROUPING(health_value) = 0 THEN 'health'
+            WHEN GROUPING(education_value) = 0 THEN 'education' WHEN GROUPING(labour_value) = 0 THEN 'labour'
+            WHEN GROUPING(work_value) = 0 THEN 'work-location' ELSE 'dibao-tekun' END AS dimension,
+          '' AS period,
+          coalesce(age_value, health_value, education_value, labour_value, work_value, dibao_value,
+            tekun_value) AS value,
+          count(DISTINCT household_id) AS households,
+          count(*) AS persons
+        FROM person_values
+        GROUP BY statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+          GROUPING SETS ((age_value), (health_value), (education_value), (labour_value), (work_value),
+            (dibao_value), (tekun_value))
+      ),
+      household_members AS (
+        SELECT statistics_year, household_id, count(*) AS persons,
+          count(*) FILTER (WHERE age BETWEEN 18 AND 65) AS working_age,
+          count(*) FILTER (WHERE age BETWEEN 18 AND 65 AND labor_skill IN ('skilled', 'ordinary')) AS able,
+          count(*) FILTER (WHERE age BETWEEN 18 AND 65 AND labor_skill = 'weak') AS weak
+        FROM members
+        GROUP BY statistics_year, household_id
+      ),
+      household_values AS (
+        SELECT y.statistics_year, a.region_code, a.lifted_status, a.monitored_status, a.monitoring_category,
+          coalesce(m.persons, 0) AS persons,
+          'all' AS population_value,
+          CASE WHEN a.monitored_status <> 'none' AND a.identified_month BETWEEN 2021 * 12 + 1
+              AND extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
+            THEN a.identified_at END AS monthly_value,
+          CASE WHEN m.working_age > 0 THEN
+            CASE WHEN m.able > 0 THEN 'able' WHEN m.weak > 0 THEN 'weak_only' ELSE 'none_able' END
+            END AS labour_value,
+          CASE WHEN a.monitored_status = 'eliminated'
+            THEN ${bucket(sql`a.eliminated_month - a.identified_month`)} END AS interval_value,
+          CASE WHEN a.monitored_status = 'eliminated'
+            THEN coalesce((a.eliminated_month - 1) / 12 || '', '') END AS interval_period,
+          CASE WHEN a.monitored_status = 'not_eliminated'
+            THEN ${bucket(
+              sql`extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
+                - a.identified_month`,
+            )} END AS since_value,
+          CASE WHEN a.monitored_status = 'eliminated' THEN
+            CASE WHEN current_income.post_net_income_per_person IS NULL
+                OR identified_income.net_income_per_person IS NULL THEN 'not_comparable'
+              WHEN current_income.post_net_income_per_person > identified_income.net_income_per_person THEN 'higher'
+              WHEN current_income.post_net_income_per_person < identified_income.net_income_per_person THEN 'lower'
+              ELSE 'equal' END
+            END AS income_value
+        FROM assisted a
+        CROSS JOIN years y
+        LEFT JOIN household_members m ON m.household_id = a.id AND m.statistics_year = y.statistics_year
+        LEFT JOIN household_incomes current_income
+          ON current_income.household_id = a.id AND current_income.year = y.statistics_year
+        LEFT JOIN household_incomes identified_income
+          ON identified_income.household_id = a.id AND identified_income.year = (a.identified_month - 1) / 12
+      ),
+      household_cube AS (
+        SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+          CASE WHEN GROUPING(population_value) = 0 THEN 'population'
+            WHEN GROUPING(monthly_value) = 0 THEN 'monthly-new'
+            WHEN GROUPING(labour_value) = 0 THEN 'household-labour'
+            WHEN GROUPING(interval_value) = 0 THEN 'elimination-interval'
+            WHEN GROUPING(since_value) = 0 THEN 'time-since-identification'
+            ELSE 'income-change' END AS dimension,
+          CASE WHEN GROUPING(interval_value) = 0 THEN interval_period ELSE '' END AS period,
+          coalesce(population_value, monthly_value, labour_value, interval_value, since_value, income_value)
+            AS value,
+          count(*) AS households,
+          sum(persons) AS persons
+        FROM household_values
+        GROUP BY statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+          GROUPING SETS ((population_value), (monthly_value), (labour_value), (interval_period, interval_value),
+            (since_value), (income_value))
+      )
+      SELECT statistics_year, 'village', region_code, lifted_status, monitored_status, monitoring_category,
+        dimension, period, value, households, persons
+      FROM person_cube WHERE value IS NOT NULL
+      UNION ALL
+      SELECT statistics_year, 'village', region_code, lifted_status, monitored_status, monitoring_category,
+        dimension, period, value, households, persons
+      FROM household_cube WHERE value IS NOT NULL`.execute(trx);
+  }
+
+  /** Cube rows of one dimension at one level within a range, inside the caller's scope. */
+  async read(options: CubeReadOptions): Promise<CubeRow[]> {
+    const rows = await this.db
+      .selectFrom('analyticsCube as c')
+      .select([
+        'c.regionCode',
+        'c.liftedStatus',
+        'c.monitoredStatus',
+        'c.monitoringCategory',
+        'c.value',
+        sql<string>`c.households`.as('households'),
+        sql<string>`c.persons`.as('persons'),
+      ])
+      .where('c.statisticsYear', '=', options.year)
+      .where('c.dimension', '=', options.dimension)
+      .where('c.regionLevel', '=', options.level)
+      .where('c.regionCode', '>=', options.range.lo)
+      .where('c.regionCode', '<', options.range.hi)
+      .where(regionScopeCondition(options.scope, 'c.region_code'))
+      .$if(options.lifted !== undefined, (query) => query.where('c.liftedStatus', 'in', options.lifted ?? []))
+      .$if(options.monitored !== undefined, (query) =>
+        query.where('c.monitoredStatus', 'in', options.monitored ?? []),
+      )
+      .$if(options.period !== undefined, (query) => query.where('c.period', '=', options.period ?? ''))
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      liftedStatus: row.liftedStatus as LiftedStatus,
+      monitoredStatus: row.monitoredStatus as MonitoredStatus,
+      households: Number(row.households),
+      persons: Number(row.persons),
+    }));
+  }
+
+  /** Elimination years present in the cube for a year, for the filter's choices. */
+  async listPeriods(options: { year: number; dimension: string; scope: RegionRange }): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('analyticsCube as c')
+      .select('c.period')
+      .distinct()
+      .where('c.statisticsYear', '=', options.year)
+      .where('c.dimension', '=', options.dimension)
+      .where('c.regionLevel', '=', 'province')
+      .where('c.period', '<>', '')
+      .orderBy('c.period')
+      .execute();
+    return rows.map((row) => row.period);
+  }
+
+  async listIncomeYears(maxYear: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('householdIncomes')
+      .select('year')
+      .distinct()
+      .where('year', '<=', maxYear)
+      .execute();
+    return rows.map((row) => row.year);
+  }
+
+  async recordRefresh(entry: {
+    startedAt: Date;
+    trigger: string;
+    referenceDates: Record<string, string>;
+    cubeRows: number;
+    milliseconds: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('analyticsRefreshes')
+      .values({ ...entry, referenceDates: JSON.stringify(entry.referenceDates) })
+      .execute();
+  }
+
+  async getLatestRefresh(): Promise<RefreshRecord | undefined> {
+    const row = await this.db
+      .selectFrom('analyticsRefreshes')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { ...row, cubeRows: Number(row.cubeRows) } : undefined;
+  }
+}

@@ -1,0 +1,276 @@
+import type { Writable } from 'node:stream';
+import { beijingToday } from '@shouwang/domain';
+import type { DB } from '../../db/connection.ts';
+import type { RegionLevel } from '../../db/database.ts';
+import type { Principal } from '../access/principal.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { isWithinRange, type RegionRange, regionLevels, regionRange } from '../regions/region-code.ts';
+import type { RegionsService } from '../regions/regions.service.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import { analyticsErrors } from './analytics.errors.ts';
+import { writeReportXlsx } from './analytics.export.ts';
+import {
+  householdTypeFilters,
+  monitoredFilters,
+  type ReportColumn,
+  type ReportDefinition,
+  type ReportName,
+  reportDefinitions,
+  reportNames,
+  type Slice,
+} from './analytics.reports.ts';
+import { AnalyticsRepository, type CubeRow, type RefreshRecord } from './analytics.repository.ts';
+
+type Caller = Pick<Principal, 'scope'>;
+
+export interface ReportQuery {
+  report: string;
+  regionCode: string;
+  year?: number;
+  householdType?: string;
+  monitored?: string;
+  eliminationYear?: number;
+}
+
+export interface ReportRow {
+  regionCode: string;
+  regionName: string;
+  level: RegionLevel;
+  hasChildren: boolean;
+  values: number[];
+}
+
+export interface ReportView {
+  report: { name: ReportName; title: string; description: string; eliminationYearFilter: boolean };
+  region: { code: string; name: string; fullName: string; level: RegionLevel };
+  /** Ancestors within the caller's scope, then the region itself: the breadcrumb. */
+  path: Array<{ code: string; name: string; level: string }>;
+  filters: {
+    year: number;
+    householdType: string | null;
+    monitored: string | null;
+    eliminationYear: number | null;
+  };
+  /** The filters as one line of zh-CN text, for titles. */
+  filterText: string;
+  years: number[];
+  eliminationYears: number[];
+  /** YYYY-MM-DD: ages and month counts are taken at this date. */
+  referenceDate: string;
+  /** When the cube was last refreshed from the registry. */
+  dataDate: Date;
+  columns: Array<Pick<ReportColumn, 'key' | 'path' | 'measure'>>;
+  rows: ReportRow[];
+  totals: ReportRow;
+}
+
+export interface RefreshResult {
+  years: number[];
+  referenceDates: Record<string, string>;
+  cubeRows: number;
+  milliseconds: number;
+}
+
+/** Reference date of a statistics year: the setting (or today) for the current year, else 31 December. */
+export function referenceDateOf(year: number, currentYear: number, setting: string, today: string): string {
+  if (year < currentYear) return `${year}-12-31`;
+  return setting.startsWith(`${year}-`) ? setting : today;
+}
+
+function matches(slice: Slice, row: CubeRow): boolean {
+  return (
+    (!slice.lifted || slice.lifted.includes(row.liftedStatus)) &&
+    (!slice.monitored || slice.monitored.includes(row.monitoredStatus)) &&
+    (!slice.categories || slice.categories.includes(row.monitoringCategory)) &&
+    (!slice.values || slice.values.includes(row.value))
+  );
+}
+
+/** Adds the cube rows of one region into the report's columns. */
+export function sumColumns(columns: ReportColumn[], rows: CubeRow[]): number[] {
+  const values = columns.map(() => 0);
+  for (const row of rows) {
+    columns.forEach((column, index) => {
+      if (matches(column.slice, row)) values[index] = (values[index] ?? 0) + row[column.measure];
+    });
+  }
+  return values;
+}
+
+function childLevelOf(level: RegionLevel): RegionLevel | undefined {
+  return regionLevels[regionLevels.indexOf(level) + 1];
+}
+
+/**
+ * The standard reports: answers (report, region, filters) with one row per child region and the
+ * totals row of the region itself, from the pre-aggregated cube; refreshes the cube; exports a view.
+ */
+export class AnalyticsService {
+  private readonly repository: AnalyticsRepository;
+
+  constructor(
+    db: DB,
+    private readonly regions: RegionsService,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+  ) {
+    this.repository = new AnalyticsRepository(db);
+  }
+
+  definitionOrThrow(name: string): ReportDefinition {
+    if (!(reportNames as readonly string[]).includes(name)) throw analyticsErrors.unknownReport(name);
+    return reportDefinitions[name as ReportName];
+  }
+
+  /** Rebuilds the cube from the registry (set-based, one transaction). */
+  async refresh(trigger: 'import' | 'cli' | 'api' | 'test' = 'cli'): Promise<RefreshResult> {
+    const startedAt = new Date();
+    const today = beijingToday(startedAt);
+    const currentYear = Number(today.slice(0, 4));
+    const setting = await this.settings.get('statistics.referenceDate');
+    const years = [...new Set([...(await this.repository.listIncomeYears(currentYear)), currentYear])].sort();
+    const referenceDates = Object.fromEntries(
+      years.map((year) => [String(year), referenceDateOf(year, currentYear, String(setting), today)]),
+    );
+    const cubeRows = await this.repository.rebuild({
+      years,
+      referenceDates: years.map((year) => referenceDates[String(year)] as string),
+    });
+    const milliseconds = Date.now() - startedAt.getTime();
+    await this.repository.recordRefresh({ startedAt, trigger, referenceDates, cubeRows, milliseconds });
+    return { years, referenceDates, cubeRows, milliseconds };
+  }
+
+  async latestRefresh(): Promise<RefreshRecord | undefined> {
+    return this.repository.getLatestRefresh();
+  }
+
+  async getReport(caller: Caller, query: ReportQuery): Promise<ReportView> {
+    const definition = this.definitionOrThrow(query.report);
+    const refresh = await this.repository.getLatestRefresh();
+    if (!refresh) throw analyticsErrors.notRefreshed();
+    const years = Object.keys(refresh.referenceDates).map(Number).sort();
+    const year = query.year ?? years.at(-1) ?? Number(beijingToday().slice(0, 4));
+    const referenceDate = refresh.referenceDates[String(year)];
+    if (!referenceDate) throw analyticsErrors.invalidFilter('year', `可选的统计年度为 ${years.join('、')}`);
+    const householdType = query.householdType ? householdTypeFilters[query.householdType] : undefined;
+    if (query.householdType && !householdType) {
+      throw analyticsErrors.invalidFilter('householdType', Object.keys(householdTypeFilters).join(' | '));
+    }
+    const monitored = query.monitored ? monitoredFilters[query.monitored] : undefined;
+    if (query.monitored && !monitored) {
+      throw analyticsErrors.invalidFilter('monitored', Object.keys(monitoredFilters).join(' | '));
+    }
+    const eliminationYear = definition.eliminationYearFilter ? query.eliminationYear : undefined;
+
+    // The region must be inside the caller's scope (404 otherwise, like a missing code).
+    const region = await this.regions.getOrThrow(caller, query.regionCode);
+    const children = region.childCount > 0 ? await this.regions.listChildren(caller, region.code) : [];
+    const ancestors = await this.regions.listPath(caller, region.code);
+    const path = ancestors
+      .filter((item) => isWithinRange(item.code, caller.scope))
+      .map((item) => ({ code: item.code, name: item.name, level: item.level }));
+
+    const referenceMonth = Number(referenceDate.slice(0, 4)) * 100 + Number(referenceDate.slice(5, 7));
+    const columns = definition.columns({ referenceMonth });
+    const common = {
+      scope: caller.scope,
+      year,
+      dimension: definition.dimension,
+      lifted: householdType?.lifted,
+      monitored: monitored?.monitored,
+      period: eliminationYear === undefined ? undefined : String(eliminationYear),
+    };
+    const ownRange: RegionRange = regionRange(region.code, region.level);
+    const childLevel = childLevelOf(region.level);
+    const [childRows, ownRows, eliminationYears] = await Promise.all([
+      childLevel && children.length > 0
+        ? this.repository.read({ ...common, level: childLevel, range: ownRange })
+        : Promise.resolve([]),
+      this.repository.read({ ...common, level: region.level, range: ownRange }),
+      definition.eliminationYearFilter
+        ? this.repository.listPeriods({ year, dimension: definition.dimension, scope: caller.scope })
+        : Promise.resolve([]),
+    ]);
+    const rowsByRegion = new Map<string, CubeRow[]>();
+    for (const row of childRows) {
+      const list = rowsByRegion.get(row.regionCode) ?? [];
+      list.push(row);
+      rowsByRegion.set(row.regionCode, list);
+    }
+    const rows: ReportRow[] = children.map((child) => ({
+      regionCode: child.code,
+      regionName: child.name,
+      level: child.level,
+      hasChildren: child.childCount > 0,
+      values: sumColumns(columns, rowsByRegion.get(child.code) ?? []),
+    }));
+    const totals: ReportRow = {
+      regionCode: region.code,
+      regionName: region.name,
+      level: region.level,
+      hasChildren: region.childCount > 0,
+      values: sumColumns(
+        columns,
+        ownRows.filter((row) => row.regionCode === region.code),
+      ),
+    };
+    const filterText = [
+      `统计年度：${year}`,
+      `户类型：${householdType?.label ?? '全部'}`,
+      `监测对象：${monitored?.label ?? '全部'}`,
+      ...(definition.eliminationYearFilter
+        ? [`消除年度：${eliminationYear === undefined ? '全部' : eliminationYear}`]
+        : []),
+    ].join('；');
+    return {
+      report: {
+        name: definition.name,
+        title: definition.title,
+        description: definition.description,
+        eliminationYearFilter: definition.eliminationYearFilter ?? false,
+      },
+      region: { code: region.code, name: region.name, fullName: region.fullName, level: region.level },
+      path,
+      filters: {
+        year,
+        householdType: query.householdType ?? null,
+        monitored: query.monitored ?? null,
+        eliminationYear: eliminationYear ?? null,
+      },
+      filterText,
+      years,
+      eliminationYears: eliminationYears.map(Number),
+      referenceDate,
+      dataDate: refresh.finishedAt,
+      columns: columns.map(({ key, path: headerPath, measure }) => ({ key, path: headerPath, measure })),
+      rows,
+      totals,
+    };
+  }
+
+  /** Writes the report view as xlsx exactly as the screen shows it; the export is audited first. */
+  async exportReport(
+    caller: Principal,
+    query: ReportQuery,
+    options: { output: Writable; ip?: string | null },
+  ): Promise<ReportView> {
+    const view = await this.getReport(caller, query);
+    await this.audit.record({
+      action: 'analytics.export',
+      actor: caller.userId ? caller : null,
+      actorUsername: caller.userId ? undefined : caller.username,
+      ip: options.ip ?? null,
+      targetType: 'report',
+      targetId: view.report.name,
+      regionCode: view.region.code,
+      outcome: 'success',
+      detail: { report: view.report.name, region: view.region.code, filters: view.filters },
+    });
+    await writeReportXlsx(view, {
+      output: options.output,
+      exportedBy: `${caller.displayName}（${caller.username}）`,
+    });
+    return view;
+  }
+}
