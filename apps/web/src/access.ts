@@ -12,7 +12,9 @@ export type Permission =
   | 'households:write'
   | 'households:reveal'
   | 'imports:run'
-  | 'imports:read';
+  | 'imports:read'
+  | 'analytics:read'
+  | 'analytics:export';
 
 /** Access flags derived from the signed-in user's permission list (ant-design-pro's `access.ts`). */
 export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | undefined) {
@@ -31,6 +33,8 @@ export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | unde
     canRevealPersonalData: has('households:reveal'),
     canRunImports: has('imports:run'),
     canReadImports: has('imports:read'),
+    canReadAnalytics: has('analytics:read'),
+    canExportAnalytics: has('analytics:export'),
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
   ContactsOutlined,
   HistoryOutlined,
@@ -8,6 +9,7 @@ import {
   SettingOutlined,
   SolutionOutlined,
   SwapOutlined,
+  TableOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -52,6 +54,10 @@ const HouseholdDetailPage = lazy(() =>
 );
 const PersonListPage = lazy(() =>
   import('./pages/registry/persons.tsx').then((module) => ({ default: module.PersonListPage })),
+);
+
+const AnalyticsReportsPage = lazy(() =>
+  import('./pages/analytics/index.tsx').then((module) => ({ default: module.AnalyticsReportsPage })),
 );
 
 const ImportPage = lazy(() =>
@@ -126,6 +132,22 @@ export const appRoutes: AppRoute[] = [
         access: 'canReadImports',
         hideInMenu: true,
         component: ImportBatchPage,
+      },
+    ],
+  },
+  // analytics routes
+  {
+    path: '/analytics',
+    name: menu.analytics,
+    icon: <BarChartOutlined />,
+    children: [
+      {
+        path: '/analytics/reports',
+        name: menu.analyticsReports,
+        icon: <TableOutlined />,
+        access: 'canReadAnalytics',
+        description: '按区划逐级查看人口、年龄、健康、劳动力、监测与消除等标准报表，导出 Excel',
+        component: AnalyticsReportsPage,
       },
     ],
   },

@@ -9,6 +9,8 @@ export const menu = {
   dataImport: '数据导入',
   importBatches: '导入记录',
   importBatch: '导入批次',
+  analytics: '统计分析',
+  analyticsReports: '标准报表',
   system: '系统管理',
   users: '用户管理',
   audit: '审计日志',
