@@ -8,10 +8,12 @@ import { analyticsModule } from './modules/analytics/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
+import { monitoringModule } from './modules/monitoring/index.ts';
 import { opsModule } from './modules/ops/index.ts';
 import { regionsModule } from './modules/regions/index.ts';
 import { registryModule } from './modules/registry/index.ts';
 import { settingsModule } from './modules/settings/index.ts';
+import { workbenchModule } from './modules/workbench/index.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
@@ -49,6 +51,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(exchangeModule);
   await app.register(registryModule);
   await app.register(analyticsModule);
+  await app.register(monitoringModule);
+  await app.register(workbenchModule);
   await app.register(webPlugin, {
     distDir: options.serveWeb === false ? '/nonexistent' : options.config.webDistDir,
   });

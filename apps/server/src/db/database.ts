@@ -22,6 +22,15 @@ export interface Database {
   importRowErrors: ImportRowErrorTable;
   analyticsCube: AnalyticsCubeTable;
   analyticsRefreshes: AnalyticsRefreshTable;
+  monitoringLeads: MonitoringLeadTable;
+  monitoringLeadReports: MonitoringLeadReportTable;
+  monitoringCases: MonitoringCaseTable;
+  monitoringTransitions: MonitoringTransitionTable;
+  monitoringNotices: MonitoringNoticeTable;
+  monitoringObjections: MonitoringObjectionTable;
+  monitoringAttachments: MonitoringAttachmentTable;
+  monitoringKeys: MonitoringKeyTable;
+  monitoringUsedChallenges: MonitoringUsedChallengeTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -326,4 +335,130 @@ export interface AnalyticsRefreshTable {
   referenceDates: ColumnType<Record<string, string>, string, string>;
   cubeRows: ColumnType<string, string | number, string | number>;
   milliseconds: number;
+}
+
+export type LeadChannel = 'self_report' | 'cadre_visit' | 'department_alert';
+export type LeadStatus = 'open' | 'case_opened' | 'dismissed';
+type JsonColumn = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+export interface MonitoringLeadTable {
+  id: Generated<string>;
+  regionCode: string;
+  channel: LeadChannel;
+  status: ColumnType<LeadStatus, LeadStatus | undefined, LeadStatus>;
+  mergeKey: string;
+  householdId: string | null;
+  name: string | null;
+  idNumber: string | null;
+  phone: string | null;
+  difficultyTypes: ColumnType<string[], string[] | undefined, string[]>;
+  description: string | null;
+  reportCount: ColumnType<number, number | undefined, number>;
+  dismissalReason: string | null;
+  caseId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface MonitoringLeadReportTable {
+  id: Generated<string>;
+  leadId: string;
+  regionCode: string;
+  channel: LeadChannel;
+  name: string | null;
+  phone: string | null;
+  difficultyTypes: ColumnType<string[], string[] | undefined, string[]>;
+  description: string | null;
+  consent: ColumnType<boolean, boolean | undefined, boolean>;
+  sourceDetail: JsonColumn;
+  userId: string | null;
+  ip: string | null;
+  receivedAt: CreatedAt;
+}
+
+export interface MonitoringCaseTable {
+  id: Generated<string>;
+  kind: 'identification' | 'elimination';
+  regionCode: string;
+  householdId: string;
+  leadId: string | null;
+  state: string;
+  version: ColumnType<number, number | undefined, number>;
+  stepStartedAt: Timestamp;
+  stepDueAt: Date | null;
+  chainDueAt: Date | null;
+  proposedCategory: string | null;
+  proposedRisks: ColumnType<string[], string[] | undefined, string[]>;
+  proposedMeasures: ColumnType<string[], string[] | undefined, string[]>;
+  eliminationMethod: string | null;
+  stepData: JsonColumn;
+  outcome: 'approved' | 'rejected' | null;
+  outcomeReason: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+  closedAt: Date | null;
+}
+
+export interface MonitoringTransitionTable {
+  id: Generated<string>;
+  caseId: string;
+  regionCode: string;
+  fromState: string | null;
+  toState: string;
+  action: 'open' | 'pass' | 'reject' | 'return';
+  reason: string | null;
+  data: JsonColumn;
+  userId: string | null;
+  actorUsername: string | null;
+  actorRole: string | null;
+  occurredAt: CreatedAt;
+}
+
+export interface MonitoringNoticeTable {
+  caseId: string;
+  regionCode: string;
+  startsOn: ColumnType<string, string, string>;
+  endsOn: ColumnType<string, string, string>;
+  place: string;
+  userId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface MonitoringObjectionTable {
+  id: Generated<string>;
+  caseId: string;
+  regionCode: string;
+  receivedOn: ColumnType<string, string, string>;
+  objector: string | null;
+  content: string;
+  resolution: string | null;
+  resolvedAt: Date | null;
+  userId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface MonitoringAttachmentTable {
+  id: Generated<string>;
+  caseId: string;
+  regionCode: string;
+  kind: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  content: Buffer;
+  userId: string | null;
+  uploadedAt: CreatedAt;
+}
+
+export interface MonitoringKeyTable {
+  name: string;
+  secret: Buffer;
+  createdAt: CreatedAt;
+}
+
+export interface MonitoringUsedChallengeTable {
+  nonce: string;
+  expiresAt: Date;
 }

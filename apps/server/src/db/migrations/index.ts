@@ -6,6 +6,8 @@ import * as createRegistry from './20261123T1100-create-registry.ts';
 import * as registryPermissions from './20261123T1101-registry-permissions.ts';
 import * as registrySearchIndexes from './20261123T1200-registry-search-indexes.ts';
 import * as createAnalytics from './20261123T2100-create-analytics.ts';
+import * as createMonitoring from './20261124T1100-create-monitoring.ts';
+import * as monitoringPermissions from './20261124T1101-monitoring-permissions.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '20261123T1101-registry-permissions': registryPermissions,
   '20261123T1200-registry-search-indexes': registrySearchIndexes,
   '20261123T2100-create-analytics': createAnalytics,
+  '20261124T1100-create-monitoring': createMonitoring,
+  '20261124T1101-monitoring-permissions': monitoringPermissions,
 };

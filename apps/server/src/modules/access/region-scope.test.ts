@@ -73,12 +73,88 @@ beforeAll(async () => {
     .execute();
 });
 
+// Monitoring: a lead, a case with an attachment and an objection, and a monitored household, all of the owner's village.
+let ownerLeadId: string;
+let ownerCaseId: string;
+let ownerAttachmentId: string;
+let ownerObjectionId: string;
+let ownerMonitored: InsertedHousehold;
+beforeAll(async () => {
+  const db = harness.database.db;
+  const lead = await db
+    .insertInto('monitoringLeads')
+    .values({
+      regionCode: regions.chengnei,
+      channel: 'cadre_visit',
+      mergeKey: `household:${ownerHousehold.id}`,
+      householdId: ownerHousehold.id,
+      name: '探针',
+      difficultyTypes: ['illness'],
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerLeadId = lead.id;
+  const created = await db
+    .insertInto('monitoringCases')
+    .values({
+      kind: 'identification',
+      regionCode: regions.chengnei,
+      householdId: ownerHousehold.id,
+      leadId: lead.id,
+      state: 'notice',
+      stepStartedAt: new Date(),
+      stepDueAt: new Date(Date.now() + 86_400_000),
+      chainDueAt: null,
+      createdBy: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerCaseId = created.id;
+  const attachment = await db
+    .insertInto('monitoringAttachments')
+    .values({
+      caseId: created.id,
+      regionCode: regions.chengnei,
+      kind: 'consent',
+      fileName: 'probe.pdf',
+      mediaType: 'application/pdf',
+      sizeBytes: 8,
+      sha256: '0'.repeat(64),
+      content: Buffer.from('%PDF-1.4'),
+      userId: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerAttachmentId = attachment.id;
+  const objection = await db
+    .insertInto('monitoringObjections')
+    .values({
+      caseId: created.id,
+      regionCode: regions.chengnei,
+      receivedOn: '2026-11-20',
+      content: '探针',
+      objector: null,
+      userId: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerObjectionId = objection.id;
+  ownerMonitored = await insertHousehold(db, {
+    regionCode: regions.chengnei,
+    monitoringCategory: 'marginal',
+    identifiedAt: '202301',
+    riskEliminated: false,
+  });
+});
+const monitoringRows = () =>
+  harness.database.db.selectFrom('monitoringCases').selectAll().orderBy('id').execute();
+
 type Probe =
   | {
       kind: 'detail';
       as: 'village' | 'county';
       url: () => string;
-      method?: 'GET' | 'POST' | 'PATCH';
+      method?: 'GET' | 'POST' | 'PATCH' | 'PUT';
       /** For writes: what must not change (default: the users table). */
       unchanged?: () => Promise<unknown>;
     }
@@ -251,9 +327,129 @@ const probes: Record<string, Probe> = {
         .where('action', '=', 'registry.reveal_personal_data')
         .execute(),
   },
+  'GET /api/monitoring/villages/:code/self-report-link': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/monitoring/villages/${regions.chengnei}/self-report-link`,
+  },
+  'GET /api/monitoring/leads': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/monitoring/leads?pageSize=100',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerLeadId),
+  },
+  'GET /api/monitoring/leads/:id': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/monitoring/leads/${ownerLeadId}`,
+  },
+  'POST /api/monitoring/leads': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => '/api/monitoring/leads',
+    unchanged: () => harness.database.db.selectFrom('monitoringLeads').selectAll().orderBy('id').execute(),
+  },
+  'POST /api/monitoring/leads/:id/case': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/leads/${ownerLeadId}/case`,
+    unchanged: monitoringRows,
+  },
+  'POST /api/monitoring/households/:id/elimination': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/households/${ownerMonitored.id}/elimination`,
+    unchanged: monitoringRows,
+  },
+  'GET /api/monitoring/cases': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/monitoring/cases?pageSize=100',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerCaseId),
+  },
+  'GET /api/monitoring/cases/:id': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/monitoring/cases/${ownerCaseId}`,
+  },
+  'POST /api/monitoring/cases/:id/transitions': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/transitions`,
+    unchanged: monitoringRows,
+  },
+  'PUT /api/monitoring/cases/:id/notice': {
+    kind: 'detail',
+    as: 'village',
+    method: 'PUT',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/notice`,
+    unchanged: () => harness.database.db.selectFrom('monitoringNotices').selectAll().execute(),
+  },
+  'POST /api/monitoring/cases/:id/objections': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/objections`,
+    unchanged: () =>
+      harness.database.db.selectFrom('monitoringObjections').selectAll().orderBy('id').execute(),
+  },
+  'POST /api/monitoring/cases/:id/objections/:objectionId/resolve': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/objections/${ownerObjectionId}/resolve`,
+    unchanged: () =>
+      harness.database.db.selectFrom('monitoringObjections').selectAll().orderBy('id').execute(),
+  },
+  'POST /api/monitoring/cases/:id/attachments': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/attachments`,
+    unchanged: () =>
+      harness.database.db.selectFrom('monitoringAttachments').select('id').orderBy('id').execute(),
+  },
+  'GET /api/monitoring/cases/:id/attachments/:attachmentId': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/monitoring/cases/${ownerCaseId}/attachments/${ownerAttachmentId}`,
+  },
+  'GET /api/workbench/todos': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/workbench/todos',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerCaseId),
+  },
+  'GET /api/workbench/progress': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/workbench/progress',
+    contains: (body) =>
+      (body as { items: Array<{ regionCode: string }> }).items.some(
+        (item) => item.regionCode === regions.guyang,
+      ),
+  },
 };
 
 const writeBodies: Record<string, unknown> = {
+  'POST /api/monitoring/leads': {
+    villageCode: regions.chengnei,
+    name: '越权登记',
+    idNumber: '41022519800101001X',
+    difficultyTypes: ['illness'],
+    consent: true,
+  },
+  'POST /api/monitoring/cases/:id/transitions': { action: 'pass', version: 1, data: {} },
+  'PUT /api/monitoring/cases/:id/notice': { startsOn: '2026-11-20', endsOn: '2026-11-26', place: '越权' },
+  'POST /api/monitoring/cases/:id/objections': { receivedOn: '2026-11-20', content: '越权' },
+  'POST /api/monitoring/cases/:id/objections/:objectionId/resolve': { resolution: '越权' },
   'PATCH /api/households/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', otherNote: '越权修改' },
   'PATCH /api/persons/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', phone: '13000000000' },
   'POST /api/users/:id/reset-password': { password: 'Reset#Passw0rd' },

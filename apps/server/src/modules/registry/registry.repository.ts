@@ -483,6 +483,59 @@ export class RegistryRepository {
       .execute();
   }
 
+  /** The household of the current (active or absent) person with this ID number, within the scope. */
+  async findHouseholdByIdNumber(options: { idNumber: string; scope: RegionRange }) {
+    return withRegionScope(this.db.selectFrom('persons as person'), options.scope, 'person.regionCode')
+      .select(['person.householdId', 'person.regionCode', 'person.name'])
+      .where(sql<string>`upper(left(person.id_number, 18))`, '=', options.idNumber.slice(0, 18).toUpperCase())
+      .where('person.status', 'in', ['active', 'absent'])
+      .orderBy('person.id')
+      .executeTakeFirst();
+  }
+
+  /** Locks a household row for a change made on behalf of another module's decision. */
+  async lockHouseholdForDecision(executor: Executor, options: { id: string; scope: RegionRange }) {
+    if (!isRowId(options.id)) return undefined;
+    return withRegionScope(executor.selectFrom('households as h'), options.scope, 'h.regionCode')
+      .select([
+        'h.id',
+        'h.regionCode',
+        'h.monitoringCategory',
+        'h.identifiedAt',
+        'h.riskEliminated',
+        'h.eliminationMethod',
+        'h.eliminatedAt',
+      ])
+      .where('h.id', '=', options.id)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  async listRiskTypes(executor: Executor, householdId: string): Promise<string[]> {
+    const rows = await executor
+      .selectFrom('householdRisks')
+      .select('riskType')
+      .where('householdId', '=', householdId)
+      .orderBy('position')
+      .execute();
+    return rows.map((row) => row.riskType);
+  }
+
+  /** Adds measures the household does not have yet; answers the ones added. */
+  async addMeasures(
+    executor: Executor,
+    householdId: string,
+    measures: Array<{ category: string; value: string }>,
+  ): Promise<Array<{ category: string; value: string }>> {
+    if (measures.length === 0) return [];
+    return executor
+      .insertInto('householdMeasures')
+      .values(measures.map((measure) => ({ householdId, ...measure })))
+      .onConflict((conflict) => conflict.doNothing())
+      .returning(['category', 'value'])
+      .execute();
+  }
+
   async replaceRisks(executor: Executor, householdId: string, riskTypes: string[]): Promise<void> {
     await executor.deleteFrom('householdRisks').where('householdId', '=', householdId).execute();
     if (riskTypes.length === 0) return;

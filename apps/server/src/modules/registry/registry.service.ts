@@ -1,6 +1,7 @@
 import { beijingToday } from '@shouwang/domain';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/connection.ts';
-import type { PersonStatus } from '../../db/database.ts';
+import type { Database, PersonStatus } from '../../db/database.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type RegionRange, regionRange } from '../regions/region-code.ts';
@@ -52,6 +53,18 @@ export async function resolveTotal(options: {
   const estimated = await options.estimate();
   return { total: Math.max(estimated, counted ?? 0, offset + found + 1), totalExact: false };
 }
+
+/** What a closed monitoring case writes onto its household. */
+export type MonitoringDecision =
+  | {
+      kind: 'identified';
+      category: string;
+      /** YYYYMM */
+      month: string;
+      risks: string[];
+      measures: Array<{ category: string; value: string }>;
+    }
+  | { kind: 'eliminated'; method: string; month: string };
 
 export interface HouseholdListQuery {
   regionCode?: string;
@@ -411,6 +424,74 @@ export class RegistryService {
       );
     });
     return this.getPersonOrThrow(principal, id);
+  }
+
+  /** The household a current member with this ID number belongs to, within the scope. */
+  async findHouseholdByIdNumber(scope: RegionRange, idNumber: string) {
+    return this.repository.findHouseholdByIdNumber({ idNumber, scope });
+  }
+
+  /**
+   * Writes the outcome of a monitoring case onto the household — entering monitoring (category, month,
+   * risks, measures) or risk elimination (method, month) — with field history of source `monitoring`,
+   * inside the caller's transaction so the case step and the household change commit together.
+   */
+  async recordMonitoringDecision(
+    executor: Kysely<Database>,
+    principal: Pick<Principal, 'userId' | 'scope'>,
+    householdId: string,
+    decision: MonitoringDecision,
+  ): Promise<void> {
+    const household = await this.repository.lockHouseholdForDecision(executor, {
+      id: householdId,
+      scope: principal.scope,
+    });
+    if (!household) throw registryErrors.householdNotFound();
+    const next: Record<string, string | boolean | null> =
+      decision.kind === 'identified'
+        ? {
+            monitoringCategory: decision.category,
+            identifiedAt: decision.month,
+            riskEliminated: false,
+            eliminationMethod: null,
+            eliminatedAt: null,
+          }
+        : { riskEliminated: true, eliminationMethod: decision.method, eliminatedAt: decision.month };
+    const history: FieldHistoryInsert[] = [];
+    const row = (field: string, oldValue: string | null, newValue: string | null): FieldHistoryInsert => ({
+      householdId: household.id,
+      personId: null,
+      regionCode: household.regionCode,
+      entity: field === 'risks' || field === 'measures' ? field : 'household',
+      field,
+      oldValue,
+      newValue,
+      source: 'monitoring',
+      batchId: null,
+      userId: principal.userId || null,
+    });
+    const changes: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(next)) {
+      const previous = household[field as keyof typeof household] as string | boolean | null;
+      if (previous === value) continue;
+      changes[field] = value;
+      history.push(row(field, historyText(previous), historyText(value)));
+    }
+    await this.repository.updateHousehold(executor, household.id, changes as HouseholdChanges);
+    if (decision.kind === 'identified') {
+      const previousRisks = await this.repository.listRiskTypes(executor, household.id);
+      if (decision.risks.length > 0 && previousRisks.join(',') !== decision.risks.join(',')) {
+        await this.repository.replaceRisks(executor, household.id, decision.risks);
+        history.push(row('risks', previousRisks.join(',') || null, decision.risks.join(',')));
+      }
+      const added = await this.repository.addMeasures(executor, household.id, decision.measures);
+      if (added.length > 0) {
+        history.push(
+          row('measures', null, added.map((measure) => `${measure.category}:${measure.value}`).join(',')),
+        );
+      }
+    }
+    await this.repository.insertHistory(executor, history);
   }
 
   /** The whole ID number and phone of one person; every call leaves an audit entry before answering. */

@@ -77,6 +77,61 @@ export const settingDefinitions = {
       return trimmed;
     },
   },
+  'monitoring.consentDays': {
+    label: '监测识别：承诺授权时限（工作日）',
+    defaultValue: 2,
+    parse: positiveInteger('monitoring.consentDays', 60),
+  },
+  'monitoring.verificationDays': {
+    label: '监测识别：入户核实时限（工作日）',
+    defaultValue: 3,
+    parse: positiveInteger('monitoring.verificationDays', 60),
+  },
+  'monitoring.crossCheckDays': {
+    label: '监测识别：信息比对时限（工作日）',
+    defaultValue: 3,
+    parse: positiveInteger('monitoring.crossCheckDays', 60),
+  },
+  'monitoring.deliberationDays': {
+    label: '监测识别：村级评议时限（工作日）',
+    defaultValue: 3,
+    parse: positiveInteger('monitoring.deliberationDays', 60),
+  },
+  'monitoring.noticeDays': {
+    label: '公示最短天数（自然日）',
+    defaultValue: 5,
+    parse: positiveInteger('monitoring.noticeDays', 30),
+  },
+  'monitoring.noticeStepDays': {
+    label: '公示环节时限（自然日，含公示期）',
+    defaultValue: 8,
+    parse: positiveInteger('monitoring.noticeStepDays', 60),
+  },
+  'monitoring.townshipReviewDays': {
+    label: '乡镇审核时限（工作日）',
+    defaultValue: 3,
+    parse: positiveInteger('monitoring.townshipReviewDays', 60),
+  },
+  'monitoring.countyApprovalDays': {
+    label: '县级审定时限（工作日）',
+    defaultValue: 3,
+    parse: positiveInteger('monitoring.countyApprovalDays', 60),
+  },
+  'monitoring.chainWorkingDays': {
+    label: '识别或消除全流程时限（工作日）',
+    defaultValue: 20,
+    parse: positiveInteger('monitoring.chainWorkingDays', 120),
+  },
+  'monitoring.incomeLine': {
+    label: '防止返贫监测标准（元/人·年）',
+    defaultValue: 7300,
+    parse: positiveInteger('monitoring.incomeLine', 100_000),
+  },
+  'monitoring.attachmentMegabytes': {
+    label: '监测附件大小上限（MB）',
+    defaultValue: 5,
+    parse: positiveInteger('monitoring.attachmentMegabytes', 20),
+  },
 } satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof settingDefinitions;
