@@ -14,7 +14,11 @@ export type Permission =
   | 'imports:run'
   | 'imports:read'
   | 'analytics:read'
-  | 'analytics:export';
+  | 'analytics:export'
+  | 'monitoring:read'
+  | 'monitoring:report'
+  | 'monitoring:act'
+  | 'monitoring:export';
 
 /** Access flags derived from the signed-in user's permission list (ant-design-pro's `access.ts`). */
 export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | undefined) {
@@ -35,6 +39,10 @@ export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | unde
     canReadImports: has('imports:read'),
     canReadAnalytics: has('analytics:read'),
     canExportAnalytics: has('analytics:export'),
+    canReadMonitoring: has('monitoring:read'),
+    canReportLeads: has('monitoring:report'),
+    canActOnCases: has('monitoring:act'),
+    canExportMonitoring: has('monitoring:export'),
   };
 }
 

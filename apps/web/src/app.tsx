@@ -16,6 +16,10 @@ const LoginPage = lazy(() =>
   import('./pages/auth/index.tsx').then((module) => ({ default: module.LoginPage })),
 );
 
+const SelfReportPage = lazy(() =>
+  import('./pages/monitoring/self-report.tsx').then((module) => ({ default: module.SelfReportPage })),
+);
+
 const queryClient = createQueryClient();
 
 const signedInRoutes: RouteObject[] = flattenRoutes(appRoutes)
@@ -28,6 +32,15 @@ const router = createBrowserRouter([
     element: (
       <Suspense fallback={<PageSpinner />}>
         <LoginPage />
+      </Suspense>
+    ),
+  },
+  // The farmers' page behind the village QR code: no sign-in, outside the signed-in layout.
+  {
+    path: '/report/:token',
+    element: (
+      <Suspense fallback={<PageSpinner />}>
+        <SelfReportPage />
       </Suspense>
     ),
   },

@@ -1,11 +1,15 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BulbOutlined,
   CloudUploadOutlined,
   ContactsOutlined,
+  FormOutlined,
   HistoryOutlined,
   HomeOutlined,
+  NodeIndexOutlined,
   SettingOutlined,
   SolutionOutlined,
   SwapOutlined,
@@ -59,6 +63,18 @@ const PersonListPage = lazy(() =>
 const AnalyticsReportsPage = lazy(() =>
   import('./pages/analytics/index.tsx').then((module) => ({ default: module.AnalyticsReportsPage })),
 );
+const LeadsPage = lazy(() =>
+  import('./pages/monitoring/leads.tsx').then((module) => ({ default: module.LeadsPage })),
+);
+const VisitPage = lazy(() =>
+  import('./pages/monitoring/visit.tsx').then((module) => ({ default: module.VisitPage })),
+);
+const CasesPage = lazy(() =>
+  import('./pages/monitoring/cases.tsx').then((module) => ({ default: module.CasesPage })),
+);
+const CaseDetailPage = lazy(() =>
+  import('./pages/monitoring/case-detail.tsx').then((module) => ({ default: module.CaseDetailPage })),
+);
 
 const ImportPage = lazy(() =>
   import('./pages/exchange/index.tsx').then((module) => ({ default: module.ImportPage })),
@@ -101,6 +117,45 @@ export const appRoutes: AppRoute[] = [
         access: 'canReadHouseholds',
         description: '按年龄、健康、劳动技能、在校情况查找家庭成员',
         component: PersonListPage,
+      },
+    ],
+  },
+  // monitoring routes
+  {
+    path: '/monitoring',
+    name: menu.monitoring,
+    icon: <AlertOutlined />,
+    children: [
+      {
+        path: '/monitoring/leads',
+        name: menu.leads,
+        icon: <BulbOutlined />,
+        access: 'canReadMonitoring',
+        description: '农户自主申报、干部走访和部门预警发现的线索，启动识别',
+        component: LeadsPage,
+      },
+      {
+        path: '/monitoring/visit',
+        name: menu.visit,
+        icon: <FormOutlined />,
+        access: 'canReportLeads',
+        description: '入户走访发现困难农户，登记为线索',
+        component: VisitPage,
+      },
+      {
+        path: '/monitoring/cases',
+        name: menu.cases,
+        icon: <NodeIndexOutlined />,
+        access: 'canReadMonitoring',
+        description: '识别纳入与风险消除案件，按环节办理',
+        component: CasesPage,
+      },
+      {
+        path: '/monitoring/cases/:id',
+        name: menu.caseDetail,
+        access: 'canReadMonitoring',
+        hideInMenu: true,
+        component: CaseDetailPage,
       },
     ],
   },

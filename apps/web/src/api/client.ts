@@ -137,3 +137,18 @@ export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal }),
   post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
 };
+
+/** A multipart upload (attachments): same session, CSRF token and error handling as `request`. */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  lastRequestAt = Date.now();
+  const response = await fetch(`/api${path}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    body: form,
+  });
+  if (!response.ok) throw await readErrorBody(response);
+  return (await response.json()) as T;
+}

@@ -410,7 +410,7 @@ describe('identification chain', () => {
       .where('householdId', '=', household.id)
       .execute();
     expect(history.filter((row) => row.source === 'monitoring').map((row) => row.field)).toEqual(
-      expect.arrayContaining(['monitoringCategory', 'identifiedAt', 'risks', 'measures']),
+      expect.arrayContaining(['monitoringCategory', 'identifiedAt', 'risks', 'health']),
     );
     expect((await step(county, caseId, 'pass')).json().code).toBe('monitoring.case_closed');
     const transitions = approved

@@ -192,6 +192,7 @@ export function sourceLabel(source: string): string {
   if (source === 'national_sync') return '国家系统同步';
   if (source === 'cadre') return '干部编辑';
   if (source === 'rule_fix') return '规则修正';
+  if (source === 'monitoring') return '监测审定';
   if (source.startsWith('department:')) return `部门数据:${source.slice('department:'.length)}`;
   return source;
 }

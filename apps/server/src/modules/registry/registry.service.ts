@@ -485,10 +485,9 @@ export class RegistryService {
         history.push(row('risks', previousRisks.join(',') || null, decision.risks.join(',')));
       }
       const added = await this.repository.addMeasures(executor, household.id, decision.measures);
-      if (added.length > 0) {
-        history.push(
-          row('measures', null, added.map((measure) => `${measure.category}:${measure.value}`).join(',')),
-        );
+      // Measure history rows name the category in `field`, as the import writes them.
+      for (const measure of added) {
+        history.push({ ...row('measures', null, measure.value), field: measure.category });
       }
     }
     await this.repository.insertHistory(executor, history);

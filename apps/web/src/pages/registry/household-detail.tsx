@@ -6,6 +6,7 @@ import { useLocation, useNavigate, useParams } from 'react-router';
 import { buildAccess } from '../../access.ts';
 import { ApiError } from '../../api/client.ts';
 import { useMeOrThrow } from '../auth/service.ts';
+import { StartEliminationButton } from '../monitoring/components/start-elimination-button.tsx';
 import { HistoryTimeline } from './components/history-timeline.tsx';
 import { HouseholdEditDrawer } from './components/household-edit-drawer.tsx';
 import { HouseholdTags } from './components/household-tags.tsx';
@@ -76,11 +77,17 @@ export function HouseholdDetailPage() {
       // On a phone the tags would squeeze the name; they go below it.
       tags={wide ? tags : undefined}
       extra={
-        access.canWriteHouseholds && (
-          <Button icon={<EditOutlined />} onClick={() => setEditingHousehold(true)}>
-            编辑户信息
-          </Button>
-        )
+        <>
+          {access.canActOnCases &&
+            me.user.regionLevel === 'village' &&
+            data.monitoringCategory &&
+            data.riskEliminated !== true && <StartEliminationButton householdId={data.id} />}
+          {access.canWriteHouseholds && (
+            <Button icon={<EditOutlined />} onClick={() => setEditingHousehold(true)}>
+              编辑户信息
+            </Button>
+          )}
+        </>
       }
       content={
         <>

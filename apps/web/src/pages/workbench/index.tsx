@@ -1,6 +1,6 @@
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { PageContainer } from '@ant-design/pro-components';
-import { Breadcrumb, Card, Empty, Flex, Space, Tag, Typography } from 'antd';
+import { Breadcrumb, Card, Flex, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { buildAccess } from '../../access.ts';
@@ -9,6 +9,7 @@ import { modulesFor } from '../../routes.tsx';
 import { type CurrentUser, useMeOrThrow } from '../auth/service.ts';
 import { useRegionPathQuery } from '../regions/service.ts';
 import { ModuleCards } from './components/module-cards.tsx';
+import { ProgressPanel, TodoPanel } from './components/todo-panel.tsx';
 
 function greeting(hour: number): string {
   if (hour < 6) return '夜深了';
@@ -41,7 +42,8 @@ function LoginHint({ user }: { user: CurrentUser }) {
 export function WorkbenchPage() {
   const { user } = useMeOrThrow();
   const path = useRegionPathQuery(user.regionCode);
-  const modules = modulesFor(buildAccess(user));
+  const access = buildAccess(user);
+  const modules = modulesFor(access);
   const pathItems = path.data?.map((region) => ({ key: region.code, title: region.name })) ?? [
     { key: user.regionCode, title: user.regionFullName },
   ];
@@ -74,11 +76,13 @@ export function WorkbenchPage() {
             )}
           </Flex>
         </Card>
+        {access.canReadMonitoring && (
+          <TodoPanel showLeads={access.canActOnCases && user.regionLevel === 'village'} />
+        )}
+        {access.canReadMonitoring &&
+          ['county', 'township', 'city', 'province'].includes(user.regionLevel) && <ProgressPanel />}
         <Card title="常用功能">
           <ModuleCards modules={modules} />
-        </Card>
-        <Card title="待办事项">
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无待办事项" />
         </Card>
       </Flex>
     </PageContainer>

@@ -7,7 +7,12 @@ import { type HistoryEntry, registryKeys, registryService } from '../service.ts'
 
 const pageSize = 50;
 
-const sourceColors: Record<string, string> = { cadre: 'blue', national_sync: 'green', rule_fix: 'purple' };
+const sourceColors: Record<string, string> = {
+  cadre: 'blue',
+  national_sync: 'green',
+  rule_fix: 'purple',
+  monitoring: 'orange',
+};
 
 /** Changes made together (same time, source and author) read as one event with several lines. */
 function groupEntries(entries: HistoryEntry[]): HistoryEntry[][] {

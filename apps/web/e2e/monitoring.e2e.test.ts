@@ -1,0 +1,271 @@
+import path from 'node:path';
+import { beijingToday } from '@shouwang/domain';
+import { sql } from 'kysely';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { regions, testPassword } from '../../server/test/fixtures.ts';
+import { type InsertedHousehold, insertHousehold } from '../../server/test/registry-factory.ts';
+import { type E2eServer, screenshotDir, signInThroughPage, startE2eServer } from './browser.ts';
+
+const phone = { width: 390, height: 844 };
+let server: E2eServer;
+let applicant: InsertedHousehold;
+let monitored: InsertedHousehold;
+let users: Record<'village' | 'township' | 'county', string>;
+
+const shot = (page: Page, name: string, fullPage = true) =>
+  page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+const daysAgo = (days: number) => beijingToday(new Date(Date.now() - days * 86_400_000));
+const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(256, 7)]);
+
+/** A signed-in phone for one of the cadres. */
+async function phoneOf(who: keyof typeof users) {
+  const { context, page } = await server.newPage(phone);
+  await signInThroughPage(page, server.baseUrl, users[who], testPassword);
+  await page.waitForURL(`${server.baseUrl}/`);
+  return { context, page };
+}
+
+async function openCase(page: Page, caseId: string, state: string) {
+  await page.goto(`${server.baseUrl}/monitoring/cases/${caseId}`);
+  await page.getByText(`办理：${state}`).waitFor();
+}
+
+async function pass(page: Page, next: string) {
+  await page.getByRole('button', { name: /通过，提交下一环节|审定通过/ }).click();
+  await page.getByText(next).first().waitFor();
+}
+
+/** The case's current step began `days` days ago: what a week of notice looks like to the server. */
+async function age(caseId: string, days: number) {
+  await sql`UPDATE monitoring_cases SET step_started_at = step_started_at - make_interval(days => ${days}),
+    step_due_at = step_due_at - make_interval(days => ${days}) WHERE id = ${caseId}`.execute(
+    server.harness.database.db,
+  );
+}
+
+async function runNotice(page: Page, caseId: string) {
+  await age(caseId, 7);
+  await openCase(page, caseId, '公示');
+  await page.getByLabel('开始日期').fill(daysAgo(7));
+  await page.getByLabel('结束日期').fill(daysAgo(1));
+  await page.getByRole('button', { name: '保存公示信息' }).click();
+  await page.getByText(`${daysAgo(7)} 至 ${daysAgo(1)}`).waitFor();
+}
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  const db = server.harness.database.db;
+  applicant = await insertHousehold(db, {
+    regionCode: regions.chengnei,
+    householdType: 'ordinary',
+    members: [{ name: '周大勇' }, { name: '吴桂花', health: 'serious_illness' }, {}],
+  });
+  monitored = await insertHousehold(db, {
+    regionCode: regions.chengnei,
+    monitoringCategory: 'marginal',
+    identifiedAt: '202303',
+    riskEliminated: false,
+    childDropout: false,
+    uninsuredMember: false,
+    risks: ['illness'],
+    members: [{ name: '郑长林' }, { name: '冯秀英' }],
+    incomes: [{ year: 2025, netIncomePerPerson: 11200 }],
+  });
+  users = {
+    village: (await server.harness.createUser({ role: 'village_user', regionCode: regions.chengnei }))
+      .username,
+    township: (await server.harness.createUser({ role: 'township_user', regionCode: regions.guyang }))
+      .username,
+    county: (await server.harness.createUser({ role: 'county_user', regionCode: regions.lankao })).username,
+  };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('monitoring at phone size', () => {
+  it('takes a farmer’s QR self-report through verification, deliberation, notice, township review and county approval', async () => {
+    // The farmer: the page behind the village's QR code, no sign-in.
+    const token = await server.harness.app.monitoring.selfReportToken(
+      server.harness.system,
+      regions.chengnei,
+    );
+    const farmer = await server.newPage(phone);
+    await farmer.page.goto(`${server.baseUrl}/report/${token}`);
+    await farmer.page.getByText('城内村').waitFor();
+    await farmer.page.getByLabel('姓名').fill('周大勇');
+    await farmer.page.getByLabel('身份证号码').fill(applicant.members[0]?.idNumber ?? '');
+    await farmer.page.getByLabel('联系电话').fill('13700001111');
+    await farmer.page.getByRole('checkbox', { name: '因病' }).check();
+    await farmer.page.getByLabel('情况说明').fill('妻子今年查出重病，住院自付八万多元');
+    await farmer.page.getByRole('checkbox', { name: /我承诺所填信息真实/ }).check();
+    expect(await pageWidth(farmer.page)).toBeLessThanOrEqual(390);
+    await shot(farmer.page, 'monitoring-self-report-phone');
+    await farmer.page.waitForTimeout(3_100); // no person fills the form faster than the server's minimum
+    await farmer.page.getByRole('button', { name: '提交申报' }).click();
+    await farmer.page.getByText('已收到您的申报').waitFor();
+    await shot(farmer.page, 'monitoring-self-report-done-phone');
+    await farmer.context.close();
+
+    // The village: the lead on the workbench, then consent and home verification.
+    const village = await phoneOf('village');
+    await village.page.getByText('1 条线索待处理').waitFor();
+    await village.page.goto(`${server.baseUrl}/monitoring/leads`);
+    await village.page.getByText('周大勇').waitFor();
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-leads-phone');
+    await village.page.getByRole('button', { name: '启动识别' }).click();
+    await village.page.getByText('办理：承诺授权').waitFor();
+    const caseId = village.page.url().split('/').pop() ?? '';
+    await village.page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '承诺书.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await village.page.getByText('承诺授权书 · 承诺书.jpg').waitFor();
+    await shot(village.page, 'monitoring-case-consent-phone');
+    await pass(village.page, '办理：入户核实');
+    await village.page.getByLabel('核实人 1').fill('王支书');
+    await village.page.getByLabel('核实人 2').fill('李会计');
+    await village.page.getByLabel('核实情况').fill('妻子大病住院，自付医疗费 8.2 万元，家庭收入骤降');
+    await village.page.getByText('突发严重困难户').click();
+    await village.page.getByRole('checkbox', { name: '因病' }).check();
+    await village.page.getByRole('checkbox', { name: '健康帮扶' }).check();
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-case-verification-phone');
+    await pass(village.page, '信息比对');
+
+    // The township cross-checks the departments' data.
+    const township = await phoneOf('township');
+    await openCase(township.page, caseId, '信息比对');
+    await township.page.getByLabel('信息比对结果').fill('财政、公安、市场监管、不动产、社保比对均无异常');
+    await pass(township.page, '村级评议');
+
+    // The village deliberates, then the notice runs its days.
+    await openCase(village.page, caseId, '村级评议');
+    await village.page.getByLabel('参加评议人数').fill('15');
+    await village.page.getByLabel('评议结果').fill('同意纳入，参会 15 人，赞成 15 人');
+    await pass(village.page, '办理：公示');
+    await runNotice(village.page, caseId);
+    await shot(village.page, 'monitoring-case-notice-phone');
+    await pass(village.page, '乡镇审核');
+
+    await openCase(township.page, caseId, '乡镇审核');
+    await pass(township.page, '县级审定');
+    await township.context.close();
+
+    // The county approves: the household becomes monitored.
+    const county = await phoneOf('county');
+    await openCase(county.page, caseId, '县级审定');
+    expect(await county.page.getByRole('radio', { name: '突发严重困难户' }).isChecked()).toBe(true);
+    await county.page.getByRole('button', { name: '审定通过' }).click();
+    await county.page.getByText('已审定').first().waitFor();
+    await shot(county.page, 'monitoring-case-approved-phone');
+    await county.page.goto(`${server.baseUrl}/registry/households/${applicant.id}`);
+    await county.page.getByText('突发严重困难户').first().waitFor();
+    await county.page.getByRole('tab', { name: '变更记录' }).click();
+    const event = county.page.getByTestId('history-event').first();
+    await event.waitFor();
+    expect(await event.textContent()).toContain('监测审定');
+    await shot(county.page, 'monitoring-household-history-phone');
+    await county.context.close();
+
+    const household = await server.harness.database.db
+      .selectFrom('households')
+      .select(['monitoringCategory', 'identifiedAt'])
+      .where('id', '=', applicant.id)
+      .executeTakeFirstOrThrow();
+    expect(household).toEqual({
+      monitoringCategory: 'sudden_hardship',
+      identifiedAt: beijingToday().slice(0, 7).replace('-', ''),
+    });
+    await village.context.close();
+  });
+
+  it('runs a risk elimination through the same chain, showing which criteria hold', async () => {
+    const village = await phoneOf('village');
+    await village.page.goto(`${server.baseUrl}/registry/households/${monitored.id}`);
+    await village.page.getByRole('button', { name: '启动风险消除' }).click();
+    await village.page.getByRole('button', { name: '启动', exact: true }).click();
+    await village.page.getByText('办理：入户核实').waitFor();
+    const caseId = village.page.url().split('/').pop() ?? '';
+    await village.page.getByText('风险消除条件').waitFor();
+    expect(await village.page.getByText('2025 年人均纯收入 11200 元').count()).toBe(1);
+    await village.page.getByLabel('核实人 1').fill('王支书');
+    await village.page.getByLabel('核实人 2').fill('李会计');
+    await village.page.getByLabel('核实情况').fill('务工收入稳定，医疗费已报销');
+    await village.page.getByText('帮扶消除').click();
+    await village.page.getByRole('button', { name: '通过，提交下一环节' }).click();
+    // Without the cadre's attestation the income and rigid-cost criteria do not hold.
+    await village.page.getByText(/本环节还有 1 项未满足/).waitFor();
+    await shot(village.page, 'monitoring-elimination-criteria-phone');
+    const attestation = village.page.locator('#attested');
+    await attestation.getByText(/收入持续稳定/).click();
+    await attestation.getByText(/刚性支出/).click();
+    expect(await attestation.getByRole('checkbox', { name: /收入持续稳定/ }).isChecked()).toBe(true);
+    await pass(village.page, '信息比对');
+
+    const township = await phoneOf('township');
+    await openCase(township.page, caseId, '信息比对');
+    await township.page.getByLabel('信息比对结果').fill('比对无异常');
+    await pass(township.page, '村级评议');
+    await openCase(village.page, caseId, '村级评议');
+    await village.page.getByLabel('参加评议人数').fill('11');
+    await village.page.getByLabel('评议结果').fill('同意消除风险');
+    await pass(village.page, '办理：公示');
+    await runNotice(village.page, caseId);
+    await pass(village.page, '乡镇审核');
+    await openCase(township.page, caseId, '乡镇审核');
+    await pass(township.page, '县级审定');
+    await township.context.close();
+
+    const county = await phoneOf('county');
+    await openCase(county.page, caseId, '县级审定');
+    await county.page.getByRole('button', { name: '审定通过' }).click();
+    await county.page.getByText('已审定').first().waitFor();
+    await county.context.close();
+    const row = await server.harness.database.db
+      .selectFrom('households')
+      .select(['riskEliminated', 'eliminationMethod'])
+      .where('id', '=', monitored.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ riskEliminated: true, eliminationMethod: 'assisted' });
+    await village.context.close();
+  });
+
+  it('shows overdue steps as overdue on the workbench, and the county its townships’ progress', async () => {
+    const late = await insertHousehold(server.harness.database.db, {
+      regionCode: regions.chengnei,
+      members: [{ name: '钱晚办' }],
+    });
+    const cadre = await server.harness.signIn(users.village);
+    const lead = await cadre.post('/api/monitoring/leads', {
+      name: '钱晚办',
+      idNumber: late.members[0]?.idNumber,
+      difficultyTypes: ['accident'],
+      consent: true,
+    });
+    const caseId = (await cadre.post(`/api/monitoring/leads/${lead.json().id}/case`)).json().id;
+    await age(caseId, 10);
+
+    const village = await phoneOf('village');
+    const card = village.page.getByRole('link', { name: '案件 钱晚办' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('已超期');
+    await village.page.getByText('1 件已超期').waitFor();
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-workbench-phone');
+    await village.context.close();
+
+    const { context, page } = await server.newPage();
+    await signInThroughPage(page, server.baseUrl, users.county, testPassword);
+    await page.waitForURL(`${server.baseUrl}/`);
+    const progress = page.locator('.ant-table-tbody');
+    await expect.poll(() => progress.textContent()).toContain('堌阳镇');
+    await shot(page, 'monitoring-workbench-county-desktop');
+    await page.goto(`${server.baseUrl}/monitoring/cases/${caseId}`);
+    await page.getByText('已超期').first().waitFor();
+    await shot(page, 'monitoring-case-desktop');
+    await context.close();
+  });
+});
