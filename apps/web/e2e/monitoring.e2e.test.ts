@@ -32,8 +32,13 @@ async function openCase(page: Page, caseId: string, state: string) {
   await page.getByText(`办理：${state}`).waitFor();
 }
 
+/** Passes the current step and waits for the server's answer (step names also appear in the chain list). */
 async function pass(page: Page, next: string) {
-  await page.getByRole('button', { name: /通过，提交下一环节|审定通过/ }).click();
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.url().endsWith('/transitions')),
+    page.getByRole('button', { name: /通过，提交下一环节|审定通过/ }).click(),
+  ]);
+  expect(response.status()).toBe(200);
   await page.getByText(next).first().waitFor();
 }
 
@@ -261,7 +266,7 @@ describe('monitoring at phone size', () => {
     await signInThroughPage(page, server.baseUrl, users.county, testPassword);
     await page.waitForURL(`${server.baseUrl}/`);
     const progress = page.locator('.ant-table-tbody');
-    await expect.poll(() => progress.textContent()).toContain('堌阳镇');
+    await expect.poll(() => progress.textContent(), { timeout: 15_000 }).toContain('堌阳镇');
     await shot(page, 'monitoring-workbench-county-desktop');
     await page.goto(`${server.baseUrl}/monitoring/cases/${caseId}`);
     await page.getByText('已超期').first().waitFor();
