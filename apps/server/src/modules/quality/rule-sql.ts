@@ -1,4 +1,10 @@
-import { type CompiledRule, type Expr, type FieldDefinition, starterRules } from '@shouwang/rules';
+import {
+  type CompiledRule,
+  type Expr,
+  type FieldDefinition,
+  personFields,
+  starterRules,
+} from '@shouwang/rules';
 import { type RawBuilder, sql } from 'kysely';
 import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
@@ -81,7 +87,7 @@ function validDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
   const month = sql`substr(${value}, 5, 2)::int`;
   const day = sql`substr(${value}, 7, 2)::int`;
   const leap = sql`((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`;
-  return sql`(CASE WHEN ${value} ~ '^[0-9]{8}$' THEN ${year} >= 100 AND ${month} BETWEEN 1 AND 12
+  return sql`(CASE WHEN length(${value}) = 8 AND ${digitsOnly(value)} THEN ${year} >= 100 AND ${month} BETWEEN 1 AND 12
     AND ${day} BETWEEN 1 AND (CASE ${month} WHEN 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END
       WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END)
     ELSE false END)`;
@@ -101,14 +107,21 @@ const checkWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 /** GB 11643 check of the first 18 characters (lower-case x = X); false on blank or shorter. */
 function idCheckSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  // Digits checked first, so the bytes of the first 17 characters are the digits themselves.
+  const bytes = sql`convert_to(${value}, 'UTF8')`;
   const sum = sql.join(
     checkWeights.map(
-      (weight, index) => sql`(ascii(substr(${value}, ${sql.lit(index + 1)}, 1)) - 48) * ${sql.lit(weight)}`,
+      (weight, index) => sql`(get_byte(${bytes}, ${sql.lit(index)}) - 48) * ${sql.lit(weight)}`,
     ),
     sql` + `,
   );
-  return sql`(CASE WHEN length(${value}) >= 18 AND ${value} ~ '^[0-9]{17}'
+  return sql`(CASE WHEN length(${value}) >= 18 AND ${digitsOnly(sql`left(${value}, 17)`)}
     THEN substr('10X98765432', ((${sum}) % 11) + 1, 1) = upper(substr(${value}, 18, 1)) ELSE false END)`;
+}
+
+/** ASCII digits only (cheaper than a regular expression); true for the empty string. */
+function digitsOnly(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`translate(${value}, '0123456789', '') = ''`;
 }
 
 function idBirthDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -203,6 +216,12 @@ class StatementPlan {
   readonly measureCategories = new Map<string, string>();
   /** Single risk columns read (致贫/返贫风险1…5), each a column `risk_<n>` of `rk`. */
   readonly riskPositions = new Set<number>();
+  /** Person columns read, normalised once per row in the person source (`n_<column>`). */
+  readonly personColumns = new Map<string, FieldDefinition>();
+  /** Household columns read, normalised once per row in the household source (`n_<column>`). */
+  readonly householdColumns = new Map<string, FieldDefinition>();
+  /** Calls that read only the person, computed once per row in the person source (`c_<n>`). */
+  readonly personCalls = new Map<string, Term>();
   /** What the aggregate `hx` itself joins (a member condition may read household.x …). */
   readonly memberUses = noUses();
   needsAge = false;
@@ -244,26 +263,43 @@ interface Scope {
   /** Alias of the person row a bare person field reads; undefined in household rules outside members. */
   person: string | undefined;
   insideMembers: boolean;
+  /** Compiling a call hoisted into the person source: its own parts stay inline. */
+  hoisting?: boolean;
 }
 
 function unsupported(what: string): never {
   throw new Error(`rule SQL: ${what} is not supported`);
 }
 
-/** Whole years from YYYYMMDD `birth` to the reference date; 29 February is reached on 1 March. */
-function yearsSql(plan: StatementPlan, birth: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`(${plan.referenceYear}::int - substr(${birth}, 1, 4)::int
-    - CASE WHEN substr(${birth}, 5, 4) COLLATE "C" > ${plan.referenceMonthDay}::text THEN 1 ELSE 0 END)`;
+/** A YYYYMMDD integer that is a real calendar date with a year of at least 100 (parseYyyymmdd). */
+function validDateNumberSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  const year = sql`(${value} / 10000)`;
+  const month = sql`(${value} / 100 % 100)`;
+  const leap = sql`((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`;
+  return sql`(${year} >= 100 AND ${month} BETWEEN 1 AND 12 AND ${value} % 100 BETWEEN 1
+    AND (CASE ${month} WHEN 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END
+      WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END))`;
 }
 
-/** Age at the reference date from the ID's birth date when valid, else from birth_date. */
+/** An 8-digit text as an integer, else NULL. */
+function dateNumberSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(CASE WHEN length(${value}) = 8 AND ${digitsOnly(value)} THEN (${value})::int END)`;
+}
+
+/**
+ * Age at the reference date from the ID's birth date when valid, else from birth_date, over the
+ * integers `rule_id_birth` / `rule_birth_date` of the layer below (whole years; 29 February is
+ * reached on 1 March because 0301 > 0229).
+ */
 function ageSql(plan: StatementPlan, alias: string): RawBuilder<unknown> {
-  const idNumber = blankToNull(sql.ref(`${alias}.id_number`));
-  const fromId = sql`substr(${idNumber}, 7, 8)`;
-  const birthDate = sql`to_char(${sql.ref(`${alias}.birth_date`)}, 'YYYYMMDD')`;
+  const years = (birth: RawBuilder<unknown>) =>
+    sql`(${plan.referenceYear}::int - ${birth} / 10000
+      - CASE WHEN ${birth} % 10000 > ${Number(plan.referenceMonthDay)}::int THEN 1 ELSE 0 END)`;
+  const fromId = sql.ref(`${alias}.rule_id_birth`);
+  const fromBirthDate = sql.ref(`${alias}.rule_birth_date`);
   return sql`(CASE
-    WHEN length(${idNumber}) IN (18, 20, 22) AND ${validDateSql(fromId)} THEN ${yearsSql(plan, fromId)}
-    WHEN ${validDateSql(birthDate)} THEN ${yearsSql(plan, birthDate)}
+    WHEN ${validDateNumberSql(fromId)} THEN ${years(fromId)}
+    WHEN ${validDateNumberSql(fromBirthDate)} THEN ${years(fromBirthDate)}
   END)::float8`;
 }
 
@@ -287,14 +323,27 @@ function normalisedColumn(alias: string, field: FieldDefinition): RawBuilder<unk
 function personField(scope: Scope, field: FieldDefinition, alias: string): RawBuilder<unknown> {
   if (field.computed === 'age') {
     scope.plan.needsAge = true;
+    scope.plan.personColumns.set('id_number', idNumberField);
+    scope.plan.personColumns.set('birth_date', birthDateField);
     return sql.ref(`${alias}.rule_age`);
   }
-  return normalisedColumn(alias, field);
+  return normalisedReference(scope.plan.personColumns, alias, field);
 }
 
-function isHeadSql(alias: string): RawBuilder<unknown> {
-  return sql`${blankToNull(sql.ref(`${alias}.relation`))} = 'head'`;
+/** A normalised column of a layered source: registered once, read as `<alias>.n_<column>`. */
+function normalisedReference(
+  columns: Map<string, FieldDefinition>,
+  alias: string,
+  field: FieldDefinition,
+): RawBuilder<unknown> {
+  const column = field.column;
+  if (!column || !/^[a-z][a-z0-9_]*$/.test(column)) throw new Error(`not a catalog column: ${column}`);
+  columns.set(column, field);
+  return sql.ref(`${alias}.n_${column}`);
 }
+
+const idNumberField = personFields.get('idNumber') as FieldDefinition;
+const birthDateField = personFields.get('birthDate') as FieldDefinition;
 
 function readField(scope: Scope, expression: Expr & { kind: 'field' }): RawBuilder<unknown> {
   const { field, subject } = expression;
@@ -320,8 +369,8 @@ function readField(scope: Scope, expression: Expr & { kind: 'field' }): RawBuild
         scope.uses.memberAggregate = true;
         const alias = plan.memberTerm(`head:${field.name}`, () => {
           const value = personField(scope, field, 'm');
-          return sql`CASE WHEN count(*) FILTER (WHERE ${isHeadSql('m')}) = 1
-            THEN (array_agg(${value}) FILTER (WHERE ${isHeadSql('m')}))[1] END`;
+          return sql`CASE WHEN count(*) FILTER (WHERE m.rule_is_head) = 1
+            THEN (array_agg(${value}) FILTER (WHERE m.rule_is_head))[1] END`;
         });
         return sql.ref(`hx.${alias}`);
       }
@@ -330,7 +379,7 @@ function readField(scope: Scope, expression: Expr & { kind: 'field' }): RawBuild
     }
     case 'household':
       scope.uses.household = true;
-      return normalisedColumn('h', field);
+      return normalisedReference(plan.householdColumns, 'h', field);
     case 'income':
       scope.uses.income = true;
       return normalisedColumn('i', field);
@@ -410,8 +459,52 @@ function compile(scope: Scope, expression: Expr): RawBuilder<unknown> {
     case 'members':
       return compileMembers(scope, expression);
     case 'call':
-      return compileCall(scope, expression);
+      return hoistedCall(scope, expression) ?? compileCall(scope, expression);
   }
+}
+
+/** True when the expression reads nothing but the person's own columns and constants. */
+function readsOnlyPerson(expression: Expr): boolean {
+  switch (expression.kind) {
+    case 'literal':
+      return true;
+    case 'field':
+      return (
+        expression.subject === 'person' && expression.field.source === 'person' && !expression.field.computed
+      );
+    case 'call':
+      return expression.args.every(readsOnlyPerson);
+    case 'compare':
+    case 'arithmetic':
+    case 'logical':
+      return readsOnlyPerson(expression.left) && readsOnlyPerson(expression.right);
+    case 'negate':
+    case 'not':
+      return readsOnlyPerson(expression.operand);
+    case 'inList':
+      return readsOnlyPerson(expression.operand);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A call on the person's own fields (length(idNumber), idCheckOk(idNumber) …) becomes one column of
+ * the person source, computed once per person however many rules use it.
+ */
+function hoistedCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuilder<unknown> | undefined {
+  if (!scope.person || scope.hoisting || !readsOnlyPerson(expression)) return undefined;
+  if (!expression.args.some((argument) => argument.kind !== 'literal')) return undefined;
+  if (expression.name === 'blank' && expression.args[0]?.kind === 'field') return undefined;
+  const plan = scope.plan;
+  const key = structuralKey(expression);
+  let term = plan.personCalls.get(key);
+  if (!term) {
+    const inner: Scope = { plan, uses: noUses(), person: 'a', insideMembers: false, hoisting: true };
+    term = { alias: `c_${plan.personCalls.size + 1}`, sql: compileCall(inner, expression) };
+    plan.personCalls.set(key, term);
+  }
+  return sql.ref(`${scope.person}.${term.alias}`);
 }
 
 function compileMembers(scope: Scope, expression: Expr & { kind: 'members' }): RawBuilder<unknown> {
@@ -436,6 +529,8 @@ function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuil
   switch (expression.name) {
     case 'blank': {
       const kind = expression.args[0]?.type.kind;
+      // A column is already normalised (blank text is NULL), so blank() is a NULL test.
+      if (expression.args[0]?.kind === 'field' && kind !== 'set') return sql`((${first}) IS NULL)`;
       if (kind === 'set') return sql`(cardinality(${first}) = 0)`;
       if (kind === 'number' || kind === 'boolean') return sql`((${first}) IS NULL)`;
       return sql`(${trimmed(sql`(${first})::text`)} IS NOT DISTINCT FROM '' OR (${first}) IS NULL)`;
@@ -471,7 +566,7 @@ function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuil
     case 'idBirthDate':
       return idBirthDateSql(sql`(${first})`);
     case 'idSex':
-      return sql`(CASE WHEN length(${first}) >= 18 AND substr(${first}, 17, 1) ~ '^[0-9]$'
+      return sql`(CASE WHEN length(${first}) >= 18 AND substr(${first}, 17, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
         THEN CASE WHEN (ascii(substr(${first}, 17, 1)) - 48) % 2 = 1 THEN 'male' ELSE 'female' END END)`;
     case 'abs':
       return sql`abs(${first})`;
@@ -496,12 +591,38 @@ function householdFilter(filter: RuleSqlFilter, alias: string): RawBuilder<unkno
   return sql.join(parts, sql` AND `);
 }
 
+function normalisedColumns(alias: string, columns: Map<string, FieldDefinition>): RawBuilder<unknown> {
+  const list = [...columns].map(
+    ([column, field]) => sql`, ${normalisedColumn(alias, field)} AS ${sql.ref(`n_${column}`)}`,
+  );
+  return sql.join(list, sql``);
+}
+
+/**
+ * The active persons of the filter, in layers kept apart by OFFSET 0 (so nothing is inlined and
+ * recomputed at each reference): (a) the normalised columns the rules read, (b) the hoisted calls
+ * and the birth dates as integers, (c) the age. Narrow rows: only what the rules read travels through joins and sorts.
+ */
 function personsSource(plan: StatementPlan, filter: RuleSqlFilter): RawBuilder<unknown> {
-  const age = plan.needsAge ? sql`, ${ageSql(plan, 'p')} AS rule_age` : sql``;
   const ids = filter.householdIds ? sql` AND p.household_id = ANY (${filter.householdIds}::bigint[])` : sql``;
-  // OFFSET 0 keeps the derived age from being inlined (and recomputed) at every reference.
-  return sql`(SELECT p.*${age} FROM persons p
-    WHERE p.status = 'active' AND ${regionScopeCondition(filter.scope, 'p.region_code')}${ids} OFFSET 0)`;
+  const layerA = sql`SELECT p.id, p.household_id, ${blankToNull(sql.ref('p.relation'))} = 'head' AS rule_is_head
+      ${normalisedColumns('p', plan.personColumns)}
+    FROM persons p
+    WHERE p.status = 'active' AND ${regionScopeCondition(filter.scope, 'p.region_code')}${ids} OFFSET 0`;
+  const birth = plan.needsAge
+    ? sql`, CASE WHEN length(a.n_id_number) IN (18, 20, 22) THEN ${dateNumberSql(sql`substr(a.n_id_number, 7, 8)`)} END
+        AS rule_id_birth, ${dateNumberSql(sql`a.n_birth_date`)} AS rule_birth_date`
+    : sql``;
+  const calls = [...plan.personCalls.values()].map((term) => sql`, ${term.sql} AS ${sql.ref(term.alias)}`);
+  const layerB = sql`SELECT a.*${birth}${sql.join(calls, sql``)} FROM (${layerA}) AS a OFFSET 0`;
+  if (!plan.needsAge) return sql`(${layerB})`;
+  return sql`(SELECT b.*, ${ageSql(plan, 'b')} AS rule_age FROM (${layerB}) AS b OFFSET 0)`;
+}
+
+/** The active households of the filter with the normalised columns the rules read. */
+function householdsSource(plan: StatementPlan, filter: RuleSqlFilter): RawBuilder<unknown> {
+  return sql`(SELECT h.id, h.region_code${normalisedColumns('h', plan.householdColumns)}
+    FROM households h WHERE ${householdFilter(filter, 'h')} OFFSET 0)`;
 }
 
 function householdJoins(plan: StatementPlan, uses: Uses, ownAggregate: boolean): RawBuilder<unknown> {
@@ -591,7 +712,7 @@ export function ruleHitsQuery(
     const needsHousehold =
       memberUses.household || memberUses.income || memberUses.risks || memberUses.measures;
     const join = needsHousehold
-      ? sql`JOIN households h ON h.id = m.household_id ${householdJoins(plan, memberUses, false)}`
+      ? sql`JOIN ${householdsSource(plan, filter)} h ON h.id = m.household_id ${householdJoins(plan, memberUses, false)}`
       : sql``;
     ctes.push(sql`hx AS MATERIALIZED (
       SELECT m.household_id, count(*) AS size${sql.join(terms, sql``)}
@@ -603,15 +724,15 @@ export function ruleHitsQuery(
   if (personConditions.length > 0) {
     parts.push(sql`SELECT hit.rule_code, p.household_id, p.id AS person_id
       FROM ${personsSource(plan, filter)} p
-      JOIN households h ON h.id = p.household_id ${householdJoins(plan, personUses, true)}
+      JOIN ${householdsSource(plan, filter)} h ON h.id = p.household_id ${householdJoins(plan, personUses, true)}
       CROSS JOIN LATERAL ${hitArray(personConditions)}
-      WHERE ${householdFilter(filter, 'h')} AND hit.rule_code IS NOT NULL`);
+      WHERE hit.rule_code IS NOT NULL`);
   }
   if (householdConditions.length > 0) {
     parts.push(sql`SELECT hit.rule_code, h.id AS household_id, NULL::bigint AS person_id
-      FROM households h ${householdJoins(plan, householdUses, true)}
+      FROM ${householdsSource(plan, filter)} h ${householdJoins(plan, householdUses, true)}
       CROSS JOIN LATERAL ${hitArray(householdConditions)}
-      WHERE ${householdFilter(filter, 'h')} AND hit.rule_code IS NOT NULL`);
+      WHERE hit.rule_code IS NOT NULL`);
   }
   if (aggregates.has('ID-007')) {
     const key = (alias: string) => sql`upper(left(${blankToNull(sql.ref(`${alias}.id_number`))}, 18))`;
