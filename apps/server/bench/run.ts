@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { importBenchmark } from './import.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
+import { rulesBenchmark } from './rules.bench.ts';
 
 export interface BenchContext {
   database: DatabaseHandle;
@@ -21,6 +22,7 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   regions: regionsBenchmark,
   audit: auditBenchmark,
   import: importBenchmark,
+  rules: rulesBenchmark,
 };
 
 const { positionals, values } = parseArgs({

@@ -14,11 +14,13 @@ import type { RegionRange } from '../regions/region-code.ts';
  * statement, with the meaning of @shouwang/rules' evaluateRule (the reference).
  *
  * Shape of the statement (only the parts the rules need are emitted):
- * - `hx`: ONE aggregate over the active persons of the households in the filter, grouped by
- *   household: size, head terms (a value of the only head), and every any/all/count term of every rule.
- * - `rk` / `ms`: risk codes and the measure values per category, as arrays, per household.
- * - person pass: active persons ⋈ their active household (+ income row of the year, rk, ms, hx),
- *   one CASE per rule collected into an array and unnested, so each person row is read once.
+ * - person source: the active persons of the filter in layers (normalised columns → calls on the
+ *   person's own fields, computed once however many rules share them → age), narrow rows.
+ * - `hx`: ONE aggregate over that source, grouped by household: size, head terms (a value of the
+ *   only head), and every any/all/count term of every rule.
+ * - `rk` / `ms`: risk codes (set and by position) and the measure values per category, per household.
+ * - person pass: person source ⋈ household source (+ income row of the year, rk, ms, hx), one CASE
+ *   per rule collected into an array and unnested, so each person row is read once.
  * - household pass: households (+ the same joins), likewise.
  * - ID-007 (same first 18 characters, upper-cased, among the active persons of the whole registry)
  *   and HH-008 (same household phone in households of two or more counties of the whole registry);
