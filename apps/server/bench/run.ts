@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connection.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { analyticsBenchmark } from './analytics.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { importBenchmark } from './import.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
@@ -23,6 +24,7 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   audit: auditBenchmark,
   import: importBenchmark,
   rules: rulesBenchmark,
+  analytics: analyticsBenchmark,
 };
 
 const { positionals, values } = parseArgs({

@@ -29,7 +29,7 @@ async function settled(page: Page) {
 }
 
 const totalsCell = (page: Page, column: number) =>
-  page.locator('.report-total-row td').nth(column).innerText();
+  page.locator('.report-total-row td').nth(column).textContent();
 
 describe('standard reports in the browser', () => {
   it('drills down from the county to a township and back, switches report and exports what is shown', async () => {

@@ -10,7 +10,8 @@ import type { ReportQuery, ReportView } from './analytics.service.ts';
  * Every standard report, computed a second time straight from the registry tables with plain SQL
  * written from the definitions (docs/analytics.md), not from the cube: the service (which the screen,
  * the API, the CLI and the Excel export all read) must give the same number in every cell, at the
- * county level (townships as rows) and the township level (villages as rows), with and without filters.
+ * county level (townships as rows, from the cube) and the township level (villages as rows, computed live),
+ * at the rolled-up province and city levels, with and without filters.
  */
 let harness: TestApp;
 
@@ -263,6 +264,9 @@ describe('standard reports agree with plain SQL on the demo data', () => {
       await compare(report, regions.lankao, { monitored: 'not_eliminated' });
       await compare(report, regions.guyang, { householdType: 'ordinary', monitored: 'eliminated' });
     }
+    // The rolled-up levels: the province (cities as rows) and the city (counties as rows).
+    await compare('population', regions.province);
+    await compare('age', regions.kaifeng, { monitored: 'monitored' });
     const { view } = await compare('elimination-interval', regions.lankao, { eliminationYear: 2024 });
     expect(view.eliminationYears).toContain(2024);
   });

@@ -5,20 +5,24 @@
  * their active members) by region, under filters of statistics year, lifted status and monitored
  * status. One table, `analytics_cube`, holds those counts already grouped:
  *
- *   (statistics_year, region_level, region_code,            -- where, at every level
+ *   (statistics_year, region_level, region_code,            -- where: township and every level above
  *    lifted_status, monitored_status, monitoring_category,    -- the household's group (filters and column groups)
  *    dimension, period, value)                                -- what the report breaks down by
  *   → households, persons
  *
- * - Person dimensions (age, health, education, labour, work-location, dibao-tekun) are counted from
- *   members in one pass over persons ⨝ households with GROUPING SETS (one set per dimension);
- *   household dimensions (population, monthly-new, household-labour, elimination-interval,
- *   time-since-identification, income-change) from one pass over households with their member counts
- *   and income rows. Both passes give village rows; the township, county, city and province rows are
- *   rolled up from them by code prefix in the same refresh, so a report at any level reads only the
- *   rows of the chosen region's children (`region_level = child level AND region_code in range`),
- *   which the (statistics_year, dimension, region_level, region_code) index serves — a few hundred rows
- *   whatever the scale. The caller's scope is applied on every read (`regionScopeCondition`).
+ * - One statement (`countsQuery`) defines every number: person dimensions (age, health, education,
+ *   labour, work-location, dibao-tekun; persons only, category left blank) are counted from members in
+ *   one pass over persons ⨝ households with GROUPING SETS (one set per dimension); household dimensions
+ *   (population, monthly-new, household-labour, elimination-interval, time-since-identification,
+ *   income-change) from one pass over households with their member counts and income rows.
+ * - The cube keeps township rows and rolls them up by code prefix to county, city and province in the
+ *   same refresh, so a view of a county or above reads only the rows of its children
+ *   (`region_level = child level AND region_code in range`), which the (statistics_year, dimension,
+ *   region_level, region_code) index serves — a few hundred rows at any scale. Village rows would
+ *   multiply the cube by ~20 (52 000 villages × their groups) for views that are small anyway: a
+ *   township or village view runs the same statement live over that township's households (one index
+ *   range, ~1 000 households), so its rows and totals always agree with each other.
+ * - The caller's scope is applied on every read (`regionScopeCondition`).
  * - Years: each statistics year in household_incomes up to the current one, and the current year.
  *   The reference date of the current year is the statistics.referenceDate setting (default today,
  *   Beijing time); of a past year, 31 December. Ages and month counts are taken at it.
@@ -27,9 +31,9 @@
  *   so readers see the old cube until the commit and never a half-built one. It runs after each
  *   applied national import (exchange's onImported hook) and on demand (`shouwang analytics refresh`).
  */
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
-import type { Database, RegionLevel } from '../../db/database.ts';
+import type { RegionLevel } from '../../db/database.ts';
 import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import type { LiftedStatus, MonitoredStatus } from './analytics.reports.ts';
@@ -90,52 +94,24 @@ const bucket = (
 ) => sql`CASE WHEN (${months}) IS NULL OR (${months}) < 0 THEN 'unknown'
   WHEN (${months}) > 12 THEN 'over_12' ELSE (${months})::text END`;
 
-export class AnalyticsRepository {
-  constructor(private readonly db: DB) {}
-
-  /** Rebuilds the whole cube for the given years and swaps it in; answers the number of cube rows. */
-  async rebuild(options: { years: number[]; referenceDates: string[] }): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
-      await sql`DROP TABLE IF EXISTS analytics_cube_building`.execute(trx);
-      await sql`CREATE TABLE analytics_cube_building (LIKE analytics_cube INCLUDING DEFAULTS)`.execute(trx);
-      await this.insertVillageRows(trx, options);
-      await sql`
-        INSERT INTO analytics_cube_building
-        SELECT c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
-          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
-          sum(c.households), sum(c.persons)
-        FROM analytics_cube_building c
-        CROSS JOIN (VALUES ('township', 9), ('county', 6), ('city', 4), ('province', 2)) AS l (level, digits)
-        WHERE c.region_level = 'village'
-        GROUP BY c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
-          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
-      await sql`CREATE INDEX analytics_cube_building_read_idx
-        ON analytics_cube_building (statistics_year, dimension, region_level, region_code)`.execute(trx);
-      const counted = await sql<{
-        count: string;
-      }>`SELECT count(*) AS count FROM analytics_cube_building`.execute(trx);
-      await sql`DROP TABLE analytics_cube`.execute(trx);
-      await sql`ALTER TABLE analytics_cube_building RENAME TO analytics_cube`.execute(trx);
-      await sql`ALTER INDEX analytics_cube_building_read_idx RENAME TO analytics_cube_read_idx`.execute(trx);
-      await sql`ANALYZE analytics_cube`.execute(trx);
-      return Number(counted.rows[0]?.count ?? 0);
-    });
-  }
-
-  private async insertVillageRows(
-    trx: Kysely<Database>,
-    options: { years: number[]; referenceDates: string[] },
-  ): Promise<void> {
-    await sql`
-      INSERT INTO analytics_cube_building (statistics_year, region_level, region_code, lifted_status,
-        monitored_status, monitoring_category, dimension, period, value, households, persons)
+/**
+ * The counts of every dimension, grouped by statistics year, region (codes cut to `digits` significant
+ * digits) and household group: the one definition of every number, for the cube and for live views.
+ */
+function countsQuery(options: {
+  years: number[];
+  referenceDates: string[];
+  digits: number;
+  /** A condition on households `h` (scope and range for live views). */
+  where: Expression<SqlBool>;
+}) {
+  return sql`
       WITH years AS (
         SELECT * FROM unnest(${options.years}::int[], ${options.referenceDates}::date[])
           AS y (statistics_year, reference_date)
       ),
       assisted AS (
-        SELECT h.id, h.region_code, h.identified_at, h.eliminated_at,
+        SELECT h.id, rpad(left(h.region_code, ${options.digits}), 12, '0') AS region_code, h.identified_at, h.eliminated_at,
           CASE WHEN h.household_type = 'lifted' THEN
             CASE h.policy_enjoyed WHEN true THEN 'enjoying' WHEN false THEN 'not_enjoying' ELSE 'unrecorded' END
             ELSE 'none' END AS lifted_status,
@@ -146,6 +122,7 @@ export class AnalyticsRepository {
           ${monthIndex('h.eliminated_at')} AS eliminated_month
         FROM households h
         WHERE h.status = 'active' AND (h.household_type = 'lifted' OR h.monitoring_category IS NOT NULL)
+          AND ${options.where}
       ),
       members AS (
         SELECT y.statistics_year, a.id AS household_id, a.region_code, a.lifted_status, a.monitored_status,
@@ -171,17 +148,17 @@ export class AnalyticsRepository {
         FROM members m
       ),
       person_cube AS (
-        SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+        SELECT statistics_year, region_code, lifted_status, monitored_status, '' AS monitoring_category,
           CASE WHEN GROUPING(age_value) = 0 THEN 'age' WHEN GROUPING(health_value) = 0 THEN 'health'
             WHEN GROUPING(education_value) = 0 THEN 'education' WHEN GROUPING(labour_value) = 0 THEN 'labour'
             WHEN GROUPING(work_value) = 0 THEN 'work-location' ELSE 'dibao-tekun' END AS dimension,
           '' AS period,
           coalesce(age_value, health_value, education_value, labour_value, work_value, dibao_value,
             tekun_value) AS value,
-          count(DISTINCT household_id) AS households,
+          0 AS households,
           count(*) AS persons
         FROM person_values
-        GROUP BY statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+        GROUP BY statistics_year, region_code, lifted_status, monitored_status,
           GROUPING SETS ((age_value), (health_value), (education_value), (labour_value), (work_value),
             (dibao_value), (tekun_value))
       ),
@@ -228,7 +205,9 @@ export class AnalyticsRepository {
           ON identified_income.household_id = a.id AND identified_income.year = (a.identified_month - 1) / 12
       ),
       household_cube AS (
-        SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+        -- Only population is broken down by category: elsewhere it would multiply rows for no column.
+        SELECT statistics_year, region_code, lifted_status, monitored_status,
+          coalesce(monitoring_category, '') AS monitoring_category,
           CASE WHEN GROUPING(population_value) = 0 THEN 'population'
             WHEN GROUPING(monthly_value) = 0 THEN 'monthly-new'
             WHEN GROUPING(labour_value) = 0 THEN 'household-labour'
@@ -241,17 +220,57 @@ export class AnalyticsRepository {
           count(*) AS households,
           sum(persons) AS persons
         FROM household_values
-        GROUP BY statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
-          GROUPING SETS ((population_value), (monthly_value), (labour_value), (interval_period, interval_value),
+        GROUP BY statistics_year, region_code, lifted_status, monitored_status,
+          GROUPING SETS ((monitoring_category, population_value), (monthly_value), (labour_value), (interval_period, interval_value),
             (since_value), (income_value))
       )
-      SELECT statistics_year, 'village', region_code, lifted_status, monitored_status, monitoring_category,
+      SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
         dimension, period, value, households, persons
       FROM person_cube WHERE value IS NOT NULL
       UNION ALL
-      SELECT statistics_year, 'village', region_code, lifted_status, monitored_status, monitoring_category,
+      SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
         dimension, period, value, households, persons
-      FROM household_cube WHERE value IS NOT NULL`.execute(trx);
+      FROM household_cube WHERE value IS NOT NULL`;
+}
+
+export class AnalyticsRepository {
+  constructor(private readonly db: DB) {}
+
+  /** Rebuilds the whole cube for the given years and swaps it in; answers the number of cube rows. */
+  async rebuild(options: { years: number[]; referenceDates: string[] }): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
+      // The grouping passes sort and hash a few million rows: let them do it in memory.
+      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+      await sql`DROP TABLE IF EXISTS analytics_cube_building`.execute(trx);
+      await sql`CREATE TABLE analytics_cube_building (LIKE analytics_cube INCLUDING DEFAULTS)`.execute(trx);
+      await sql`
+        INSERT INTO analytics_cube_building (statistics_year, region_level, region_code, lifted_status,
+          monitored_status, monitoring_category, dimension, period, value, households, persons)
+        SELECT statistics_year, 'township', region_code, lifted_status, monitored_status, monitoring_category,
+          dimension, period, value, households, persons
+        FROM (${countsQuery({ ...options, digits: 9, where: sql`true` })}) AS counts`.execute(trx);
+      await sql`
+        INSERT INTO analytics_cube_building
+        SELECT c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
+          sum(c.households), sum(c.persons)
+        FROM analytics_cube_building c
+        CROSS JOIN (VALUES ('county', 6), ('city', 4), ('province', 2)) AS l (level, digits)
+        WHERE c.region_level = 'township'
+        GROUP BY c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
+      await sql`CREATE INDEX analytics_cube_building_read_idx
+        ON analytics_cube_building (statistics_year, dimension, region_level, region_code)`.execute(trx);
+      const counted = await sql<{
+        count: string;
+      }>`SELECT count(*) AS count FROM analytics_cube_building`.execute(trx);
+      await sql`DROP TABLE analytics_cube`.execute(trx);
+      await sql`ALTER TABLE analytics_cube_building RENAME TO analytics_cube`.execute(trx);
+      await sql`ALTER INDEX analytics_cube_building_read_idx RENAME TO analytics_cube_read_idx`.execute(trx);
+      await sql`ANALYZE analytics_cube`.execute(trx);
+      return Number(counted.rows[0]?.count ?? 0);
+    });
   }
 
   /** Cube rows of one dimension at one level within a range, inside the caller's scope. */
@@ -288,8 +307,36 @@ export class AnalyticsRepository {
     }));
   }
 
+  /** The same counts computed now from the registry, for a view of a township or village. */
+  async readLive(options: {
+    scope: RegionRange;
+    year: number;
+    referenceDate: string;
+    dimension: string;
+    digits: number;
+    range: RegionRange;
+    lifted?: readonly LiftedStatus[];
+    monitored?: readonly MonitoredStatus[];
+    period?: string;
+  }): Promise<CubeRow[]> {
+    const where = sql<SqlBool>`${regionScopeCondition(options.scope, 'h.region_code')}
+      AND h.region_code >= ${options.range.lo} AND h.region_code < ${options.range.hi}`;
+    const result = await sql<CubeRow & { households: string; persons: string }>`
+      SELECT region_code, lifted_status, monitored_status, monitoring_category, value, households, persons
+      FROM (${countsQuery({ years: [options.year], referenceDates: [options.referenceDate], digits: options.digits, where })}) AS counts
+      WHERE dimension = ${options.dimension}
+        ${options.lifted ? sql`AND lifted_status IN (${sql.join(options.lifted)})` : sql``}
+        ${options.monitored ? sql`AND monitored_status IN (${sql.join(options.monitored)})` : sql``}
+        ${options.period !== undefined ? sql`AND period = ${options.period}` : sql``}`.execute(this.db);
+    return result.rows.map((row) => ({
+      ...row,
+      households: Number(row.households),
+      persons: Number(row.persons),
+    }));
+  }
+
   /** Elimination years present in the cube for a year, for the filter's choices. */
-  async listPeriods(options: { year: number; dimension: string; scope: RegionRange }): Promise<string[]> {
+  async listPeriods(options: { year: number; dimension: string }): Promise<string[]> {
     const rows = await this.db
       .selectFrom('analyticsCube as c')
       .select('c.period')

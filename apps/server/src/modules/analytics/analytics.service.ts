@@ -57,7 +57,7 @@ export interface ReportView {
   eliminationYears: number[];
   /** YYYY-MM-DD: ages and month counts are taken at this date. */
   referenceDate: string;
-  /** When the cube was last refreshed from the registry. */
+  /** When the numbers were taken from the registry: the cube's last refresh, or now for a live view. */
   dataDate: Date;
   columns: Array<Pick<ReportColumn, 'key' | 'path' | 'measure'>>;
   rows: ReportRow[];
@@ -96,6 +96,14 @@ export function sumColumns(columns: ReportColumn[], rows: CubeRow[]): number[] {
   }
   return values;
 }
+
+const significantDigits: Record<RegionLevel, number> = {
+  province: 2,
+  city: 4,
+  county: 6,
+  township: 9,
+  village: 12,
+};
 
 function childLevelOf(level: RegionLevel): RegionLevel | undefined {
   return regionLevels[regionLevels.indexOf(level) + 1];
@@ -183,13 +191,22 @@ export class AnalyticsService {
     };
     const ownRange: RegionRange = regionRange(region.code, region.level);
     const childLevel = childLevelOf(region.level);
+    // A township or village is read live from the registry (the cube stops at townships).
+    const live = region.level === 'township' || region.level === 'village';
+    const read = (level: RegionLevel) =>
+      live
+        ? this.repository.readLive({
+            ...common,
+            referenceDate,
+            digits: significantDigits[level],
+            range: ownRange,
+          })
+        : this.repository.read({ ...common, level, range: ownRange });
     const [childRows, ownRows, eliminationYears] = await Promise.all([
-      childLevel && children.length > 0
-        ? this.repository.read({ ...common, level: childLevel, range: ownRange })
-        : Promise.resolve([]),
-      this.repository.read({ ...common, level: region.level, range: ownRange }),
+      childLevel && children.length > 0 ? read(childLevel) : Promise.resolve([]),
+      read(region.level),
       definition.eliminationYearFilter
-        ? this.repository.listPeriods({ year, dimension: definition.dimension, scope: caller.scope })
+        ? this.repository.listPeriods({ year, dimension: definition.dimension })
         : Promise.resolve([]),
     ]);
     const rowsByRegion = new Map<string, CubeRow[]>();
@@ -242,7 +259,7 @@ export class AnalyticsService {
       years,
       eliminationYears: eliminationYears.map(Number),
       referenceDate,
-      dataDate: refresh.finishedAt,
+      dataDate: live ? new Date() : refresh.finishedAt,
       columns: columns.map(({ key, path: headerPath, measure }) => ({ key, path: headerPath, measure })),
       rows,
       totals,
