@@ -31,6 +31,11 @@ export interface Database {
   monitoringAttachments: MonitoringAttachmentTable;
   monitoringKeys: MonitoringKeyTable;
   monitoringUsedChallenges: MonitoringUsedChallengeTable;
+  qualityRules: QualityRuleTable;
+  qualityRuleVersions: QualityRuleVersionTable;
+  qualityRuns: QualityRunTable;
+  qualityFindings: QualityFindingTable;
+  qualityExemptions: QualityExemptionTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -461,4 +466,93 @@ export interface MonitoringKeyTable {
 export interface MonitoringUsedChallengeTable {
   nonce: string;
   expiresAt: Date;
+export type QualityRuleScope = 'person' | 'household';
+export type QualityRuleKind = 'expression' | 'aggregate';
+
+export interface QualityRuleTable {
+  code: string;
+  name: string;
+  category: string;
+  scope: QualityRuleScope;
+  severity: 'error' | 'warning';
+  kind: ColumnType<QualityRuleKind, QualityRuleKind | undefined, QualityRuleKind>;
+  whenText: string | null;
+  note: string | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  builtin: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  createdAt: CreatedAt;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface QualityRuleVersionTable {
+  id: Generated<string>;
+  ruleCode: string;
+  version: number;
+  change: 'create' | 'update' | 'enable' | 'disable';
+  name: string;
+  category: string;
+  severity: string;
+  previousWhenText: string | null;
+  whenText: string | null;
+  enabled: boolean;
+  changedBy: string | null;
+  changedAt: CreatedAt;
+}
+
+export type QualityRunTrigger = 'cli' | 'ui' | 'schedule' | 'import' | 'recheck';
+export type QualityRunStatus = 'running' | 'succeeded' | 'failed';
+
+export interface QualityRunTable {
+  id: Generated<string>;
+  trigger: QualityRunTrigger;
+  status: QualityRunStatus;
+  phase: string | null;
+  progress: ColumnType<number, number | undefined, number>;
+  regionCode: string;
+  householdCount: number | null;
+  startedBy: string | null;
+  startedAt: CreatedAt;
+  finishedAt: Date | null;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  ruleCount: ColumnType<number, number | undefined, number>;
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+}
+
+export type QualityFindingStatus = 'open' | 'fixed' | 'exempted';
+
+export interface QualityFindingTable {
+  id: Generated<string>;
+  ruleCode: string;
+  householdId: string;
+  personId: string | null;
+  regionCode: string;
+  status: QualityFindingStatus;
+  firstSeenRun: string;
+  firstSeenAt: Date;
+  lastSeenRun: string;
+  lastSeenAt: Date;
+  fixedRun: string | null;
+  fixedAt: Date | null;
+  exemptUntil: Date | null;
+}
+
+export type QualityExemptionStatus = 'requested' | 'approved' | 'rejected' | 'expired';
+
+export interface QualityExemptionTable {
+  id: Generated<string>;
+  findingId: string;
+  regionCode: string;
+  reason: string;
+  status: QualityExemptionStatus;
+  expiresAt: Date;
+  requestedBy: string | null;
+  requestedByName: string;
+  requestedAt: CreatedAt;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
 }

@@ -8,6 +8,8 @@ import * as registrySearchIndexes from './20261123T1200-registry-search-indexes.
 import * as createAnalytics from './20261123T2100-create-analytics.ts';
 import * as createMonitoring from './20261124T1100-create-monitoring.ts';
 import * as monitoringPermissions from './20261124T1101-monitoring-permissions.ts';
+import * as createQuality from './20261124T1200-create-quality.ts';
+import * as qualityPermissions from './20261124T1201-quality-permissions.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '20261123T2100-create-analytics': createAnalytics,
   '20261124T1100-create-monitoring': createMonitoring,
   '20261124T1101-monitoring-permissions': monitoringPermissions,
+  '20261124T1200-create-quality': createQuality,
+  '20261124T1201-quality-permissions': qualityPermissions,
 };

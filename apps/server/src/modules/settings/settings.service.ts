@@ -1,3 +1,4 @@
+import { beijingToday } from '@shouwang/domain';
 import type { DB } from '../../db/connection.ts';
 import { settingsErrors } from './settings.errors.ts';
 import { SettingsRepository } from './settings.repository.ts';
@@ -48,6 +49,30 @@ export const settingDefinitions = {
     label: '管理员必须启用双因素认证',
     defaultValue: false,
     parse: booleanValue('auth.requireAdminTotp'),
+  },
+  statisticsDate: {
+    label: '统计基准日期（YYYY-MM-DD；为空时取当天），规则计算年龄和月份、取统计年度',
+    defaultValue: '',
+    parse: (text: string) => {
+      const trimmed = text.trim();
+      if (trimmed === '' || trimmed === 'today') return '';
+      if (!isCalendarDate(trimmed))
+        throw settingsErrors.invalidValue('statisticsDate', ' YYYY-MM-DD 格式的日期');
+      return trimmed;
+    },
+  },
+  'quality.nightlyRunAt': {
+    label: '数据质量规则每日全量检查时间（北京时间 HH:MM；为空不自动检查）',
+    defaultValue: '02:00',
+    parse: (text: string) => {
+      const trimmed = text.trim();
+      if (trimmed === '' || trimmed === 'off') return '';
+      const match = /^(\d{1,2}):(\d{2})$/.exec(trimmed);
+      if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) {
+        throw settingsErrors.invalidValue('quality.nightlyRunAt', ' HH:MM 格式的时间，或留空');
+      }
+      return `${match[1]?.padStart(2, '0')}:${match[2]}`;
+    },
   },
   'audit.retentionMonths': {
     label: '审计日志保留月数（不少于 6）',
@@ -134,6 +159,70 @@ export const settingDefinitions = {
   },
 } satisfies Record<string, SettingDefinition>;
 
+/**
+ * Documented monitoring lines (yuan per person per year) used when a province has not set its own for a
+ * year: 7300 for 2023 is the figure GLOSSARY.md quotes; the others are the demo data's table. Years outside
+ * the table take the nearest year's line.
+ */
+export const defaultMonitoringLines: Readonly<Record<number, number>> = {
+  2021: 6000,
+  2022: 6600,
+  2023: 7300,
+  2024: 7600,
+  2025: 7800,
+  2026: 8000,
+};
+
+function defaultMonitoringLine(year: number): number {
+  const years = Object.keys(defaultMonitoringLines).map(Number);
+  const nearest = Math.min(Math.max(year, Math.min(...years)), Math.max(...years));
+  return defaultMonitoringLines[nearest] as number;
+}
+
+interface SettingPattern {
+  /** Matches the whole key; the first group is the key's parameter. */
+  pattern: RegExp;
+  label(parameter: string): string;
+  defaultValue(parameter: string): number | boolean | string;
+  parse(key: string, text: string): number | boolean | string;
+  /** Keys shown by `settings list` even when not stored. */
+  listedKeys(): string[];
+}
+
+/** Families of keys with a parameter, e.g. one monitoring line per statistics year. */
+export const settingPatterns = {
+  monitoringLine: {
+    pattern: /^monitoringLine\.(20\d{2})$/,
+    label: (year: string) => `${year} 年防止返贫监测标准（元/人·年）`,
+    defaultValue: (year: string) => defaultMonitoringLine(Number(year)),
+    parse: (key: string, text: string) => {
+      const value = Number(text.trim());
+      if (!Number.isFinite(value) || value <= 0 || value > 1_000_000 || text.trim() === '') {
+        throw settingsErrors.invalidValue(key, '大于 0 的金额（元）');
+      }
+      return Math.round(value * 100) / 100;
+    },
+    listedKeys: () => {
+      const year = Number(beijingToday().slice(0, 4));
+      return [year - 1, year, year + 1].map((listed) => `monitoringLine.${listed}`);
+    },
+  },
+} satisfies Record<string, SettingPattern>;
+
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+function patternOf(key: string): { definition: SettingPattern; parameter: string } | undefined {
+  for (const definition of Object.values(settingPatterns) as SettingPattern[]) {
+    const match = definition.pattern.exec(key);
+    if (match?.[1] !== undefined) return { definition, parameter: match[1] };
+  }
+  return undefined;
+}
+
 export type SettingKey = keyof typeof settingDefinitions;
 type SettingValue<Key extends SettingKey> = (typeof settingDefinitions)[Key]['defaultValue'];
 
@@ -153,20 +242,55 @@ export class SettingsService {
     return (values.has(key) ? values.get(key) : settingDefinitions[key].defaultValue) as SettingValue<Key>;
   }
 
+  /** The monitoring income line of a statistics year (the province's, else the documented default). */
+  async monitoringLine(year: number): Promise<number> {
+    const key = `monitoringLine.${year}`;
+    const values = await this.loadValues();
+    const stored = values.get(key);
+    return typeof stored === 'number' ? stored : defaultMonitoringLine(year);
+  }
+
+  /** The statistics reference date (YYYY-MM-DD): the setting, else today in Beijing. */
+  async statisticsDate(): Promise<string> {
+    const value = await this.get('statisticsDate');
+    return value || beijingToday();
+  }
+
   async list(): Promise<Array<{ key: string; label: string; value: unknown; isDefault: boolean }>> {
     const values = await this.loadValues();
-    return Object.entries(settingDefinitions).map(([key, definition]) => ({
+    const fixed = Object.entries(settingDefinitions).map(([key, definition]) => ({
       key,
       label: definition.label,
       value: values.has(key) ? values.get(key) : definition.defaultValue,
       isDefault: !values.has(key),
     }));
+    const patterned = new Set<string>();
+    for (const definition of Object.values(settingPatterns) as SettingPattern[]) {
+      for (const key of definition.listedKeys()) patterned.add(key);
+    }
+    for (const key of values.keys()) if (patternOf(key)) patterned.add(key);
+    const patternedItems = [...patterned].sort().flatMap((key) => {
+      const found = patternOf(key);
+      if (!found) return [];
+      return [
+        {
+          key,
+          label: found.definition.label(found.parameter),
+          value: values.has(key) ? values.get(key) : found.definition.defaultValue(found.parameter),
+          isDefault: !values.has(key),
+        },
+      ];
+    });
+    return [...fixed, ...patternedItems];
   }
 
   /** Parses and stores a value given as text (CLI, form). */
   async setFromText(key: string, text: string, updatedBy: string | null): Promise<unknown> {
-    if (!(key in settingDefinitions)) throw settingsErrors.unknownKey(key);
-    const value = settingDefinitions[key as SettingKey].parse(text);
+    const pattern = key in settingDefinitions ? undefined : patternOf(key);
+    if (!(key in settingDefinitions) && !pattern) throw settingsErrors.unknownKey(key);
+    const value = pattern
+      ? pattern.definition.parse(key, text)
+      : settingDefinitions[key as SettingKey].parse(text);
     await this.repository.upsert({ key, value, updatedBy });
     this.cache = undefined;
     return value;
