@@ -10,6 +10,7 @@ import { authModule } from './modules/auth/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
 import { monitoringModule } from './modules/monitoring/index.ts';
 import { opsModule } from './modules/ops/index.ts';
+import { qualityModule } from './modules/quality/index.ts';
 import { regionsModule } from './modules/regions/index.ts';
 import { registryModule } from './modules/registry/index.ts';
 import { settingsModule } from './modules/settings/index.ts';
@@ -53,6 +54,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(analyticsModule);
   await app.register(monitoringModule);
   await app.register(workbenchModule);
+  await app.register(qualityModule);
   await app.register(webPlugin, {
     distDir: options.serveWeb === false ? '/nonexistent' : options.config.webDistDir,
   });

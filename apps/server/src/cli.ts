@@ -8,6 +8,7 @@ import { registerAnalyticsCommands } from './modules/analytics/analytics.cli.ts'
 import { demoPassword, seedDemoUsers } from './modules/auth/demo-users.ts';
 import { registerDemoCommands, seedDemoCountyOnFirstRun } from './modules/demo/demo.cli.ts';
 import { registerExchangeCommands } from './modules/exchange/exchange.cli.ts';
+import { registerQualityCommands } from './modules/quality/quality.cli.ts';
 import { toRegionCode } from './modules/regions/region-code.ts';
 import { AppError } from './plugins/errors.ts';
 import { progressLine } from './progress.ts';
@@ -42,6 +43,7 @@ async function start(): Promise<void> {
   let demoUsers: Awaited<ReturnType<typeof seedDemoUsers>> = [];
   if (userCount === 0 && process.env.SHOUWANG_DEMO !== 'false') demoUsers = await seedDemoUsers(app, system);
   await seedDemoCountyOnFirstRun(app, config);
+  app.qualitySchedule.start();
 
   const stopped = new Promise<void>((resolve) => {
     const shutdown = async (signal: string) => {
@@ -242,6 +244,7 @@ settings
 registerDemoCommands(program);
 registerExchangeCommands(program);
 registerAnalyticsCommands(program);
+registerQualityCommands(program);
 
 program.addOption(new Option('--version').hideHelp());
 

@@ -466,6 +466,8 @@ export interface MonitoringKeyTable {
 export interface MonitoringUsedChallengeTable {
   nonce: string;
   expiresAt: Date;
+}
+
 export type QualityRuleScope = 'person' | 'household';
 export type QualityRuleKind = 'expression' | 'aggregate';
 

@@ -21,6 +21,7 @@ beforeAll(async () => {
     .values([
       { roleCode: 'county_user', permission: 'audit:read' },
       { roleCode: 'county_user', permission: 'audit:export' },
+      { roleCode: 'county_user', permission: 'rules:write' },
     ])
     .execute();
   const ownerVillage = await harness.createUser({ role: 'village_user', regionCode: regions.chengnei });
@@ -148,6 +149,71 @@ beforeAll(async () => {
 });
 const monitoringRows = () =>
   harness.database.db.selectFrom('monitoringCases').selectAll().orderBy('id').execute();
+// Quality: a run of the owner's county, a finding of the owner's household with a pending exemption.
+let ownerRunId: string;
+let ownerFindingId: string;
+let ownerExemptionId: string;
+beforeAll(async () => {
+  const db = harness.database.db;
+  const run = await db
+    .insertInto('qualityRuns')
+    .values({
+      trigger: 'ui',
+      status: 'succeeded',
+      regionCode: regions.lankao,
+      householdCount: null,
+      startedBy: 'probe',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerRunId = run.id;
+  const now = new Date();
+  const finding = await db
+    .insertInto('qualityFindings')
+    .values({
+      ruleCode: 'HH-001',
+      householdId: ownerHousehold.id,
+      personId: null,
+      regionCode: regions.chengnei,
+      status: 'open',
+      firstSeenRun: run.id,
+      firstSeenAt: now,
+      lastSeenRun: run.id,
+      lastSeenAt: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerFindingId = finding.id;
+  const exemption = await db
+    .insertInto('qualityExemptions')
+    .values({
+      findingId: finding.id,
+      regionCode: regions.chengnei,
+      reason: '探针',
+      status: 'requested',
+      expiresAt: new Date(Date.now() + 86_400_000 * 30),
+      requestedBy: null,
+      requestedByName: '探针',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ownerExemptionId = exemption.id;
+});
+const qualityRows = (table: 'qualityRuns' | 'qualityExemptions' | 'qualityFindings') => () =>
+  harness.database.db.selectFrom(table).selectAll().orderBy('id').execute();
+const workbookCells = async (body: Buffer, sheetIndex: number, column: number) => {
+  const ExcelJS = (await import('../../excel.ts')).default;
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  } catch {
+    return []; // a 404 answer is not a workbook
+  }
+  const cells: string[] = [];
+  const sheets = sheetIndex < 0 ? workbook.worksheets : [workbook.worksheets[sheetIndex]];
+  for (const sheet of sheets) sheet?.eachRow((row) => cells.push(String(row.getCell(column).value ?? '')));
+  return cells;
+};
 
 type Probe =
   | {
@@ -436,6 +502,104 @@ const probes: Record<string, Probe> = {
         (item) => item.regionCode === regions.guyang,
       ),
   },
+  'POST /api/quality/rules/preview': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => '/api/quality/rules/preview',
+    unchanged: qualityRows('qualityFindings'),
+  },
+  'GET /api/quality/runs': {
+    kind: 'list',
+    as: 'county',
+    url: () => '/api/quality/runs?pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerRunId),
+  },
+  'GET /api/quality/runs/:id': { kind: 'detail', as: 'county', url: () => `/api/quality/runs/${ownerRunId}` },
+  'POST /api/quality/runs': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => '/api/quality/runs',
+    unchanged: qualityRows('qualityRuns'),
+  },
+  'GET /api/quality/findings': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/quality/findings?pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerFindingId),
+  },
+  'GET /api/quality/findings/by-rule': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/quality/findings/by-rule',
+    contains: (body) =>
+      (body as { items: Array<{ code: string; open: number }> }).items.some(
+        (item) => item.code === 'HH-001' && item.open > 0,
+      ),
+  },
+  'GET /api/quality/findings/by-region': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/quality/findings/by-region?regionCode=${regions.guyang}`,
+  },
+  'GET /api/quality/findings/export.xlsx': {
+    kind: 'file',
+    as: 'village',
+    url: () => '/api/quality/findings/export.xlsx',
+    contains: async (body) => (await workbookCells(body, -1, 2)).includes(ownerHousehold.householdNo),
+  },
+  'GET /api/quality/households/:id/findings': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/quality/households/${ownerHousehold.id}/findings`,
+  },
+  'GET /api/quality/rankings': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/quality/rankings?regionCode=${regions.guyang}`,
+  },
+  'GET /api/quality/rankings/export.xlsx': {
+    kind: 'file',
+    as: 'county',
+    url: () => `/api/quality/rankings/export.xlsx?regionCode=${regions.guyang}`,
+    contains: async (body) => (await workbookCells(body, 0, 1)).some((cell) => cell.includes('城内')),
+  },
+  'POST /api/quality/findings/:id/exemptions': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/quality/findings/${ownerFindingId}/exemptions`,
+    unchanged: qualityRows('qualityExemptions'),
+  },
+  'GET /api/quality/exemptions': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/quality/exemptions?pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ id: string }> }).items.some((item) => item.id === ownerExemptionId),
+  },
+  'GET /api/quality/exemptions/:id': {
+    kind: 'detail',
+    as: 'village',
+    url: () => `/api/quality/exemptions/${ownerExemptionId}`,
+  },
+  'POST /api/quality/exemptions/:id/approve': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/quality/exemptions/${ownerExemptionId}/approve`,
+    unchanged: qualityRows('qualityExemptions'),
+  },
+  'POST /api/quality/exemptions/:id/reject': {
+    kind: 'detail',
+    as: 'county',
+    method: 'POST',
+    url: () => `/api/quality/exemptions/${ownerExemptionId}/reject`,
+    unchanged: qualityRows('qualityExemptions'),
+  },
 };
 
 const writeBodies: Record<string, unknown> = {
@@ -450,6 +614,11 @@ const writeBodies: Record<string, unknown> = {
   'PUT /api/monitoring/cases/:id/notice': { startsOn: '2026-11-20', endsOn: '2026-11-26', place: '越权' },
   'POST /api/monitoring/cases/:id/objections': { receivedOn: '2026-11-20', content: '越权' },
   'POST /api/monitoring/cases/:id/objections/:objectionId/resolve': { resolution: '越权' },
+  'POST /api/quality/rules/preview': { whenText: 'true', scope: 'household', regionCode: regions.chengnei },
+  'POST /api/quality/runs': { regionCode: regions.lankao },
+  'POST /api/quality/findings/:id/exemptions': { reason: '越权申请', expiresAt: '2099-01-01' },
+  'POST /api/quality/exemptions/:id/approve': {},
+  'POST /api/quality/exemptions/:id/reject': {},
   'PATCH /api/households/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', otherNote: '越权修改' },
   'PATCH /api/persons/:id': { updatedAt: '2026-01-01T00:00:00.000000Z', phone: '13000000000' },
   'POST /api/users/:id/reset-password': { password: 'Reset#Passw0rd' },

@@ -134,15 +134,20 @@ export class ExchangeService {
   private readonly provinceRange: RegionRange;
   /** Imports started by the API, still running in this process. */
   private readonly running = new Set<Promise<unknown>>();
-  private readonly importedListeners: Array<(summary: ImportSummary) => Promise<void>> = [];
+  private readonly importedListeners: Array<
+    (summary: ImportSummary, context: { principal: Principal }) => Promise<void>
+  > = [];
 
   constructor(private readonly dependencies: ExchangeDependencies) {
     this.repository = new ExchangeRepository(dependencies.db);
     this.provinceRange = regionRange(toRegionCode(dependencies.province), 'province');
   }
 
-  /** Work that follows every applied (not dry-run) import, e.g. rebuilding the analytics cube. */
-  onImported(listener: (summary: ImportSummary) => Promise<void>): void {
+  /**
+   * Work that follows every applied (not dry-run) import, e.g. rebuilding the analytics cube, re-checking
+   * the quality rules over the importer's region.
+   */
+  onImported(listener: (summary: ImportSummary, context: { principal: Principal }) => Promise<void>): void {
     this.importedListeners.push(listener);
   }
 
@@ -461,7 +466,7 @@ export class ExchangeService {
       await this.audit(options, summary);
       if (!summary.dryRun) {
         // The import has committed: a listener's failure is its own to report, never the batch's.
-        for (const listener of this.importedListeners) await listener(summary).catch(() => {});
+        for (const listener of this.importedListeners) await listener(summary, { principal }).catch(() => {});
       }
       return summary;
     } catch (error) {

@@ -144,9 +144,13 @@ export interface HouseholdDetail {
   measures: Awaited<ReturnType<RegistryRepository['listMeasures']>>;
 }
 
+/** Told the households whose data an edit changed, after it committed (the quality re-check listens). */
+export type HouseholdsChangedListener = (householdIds: string[]) => Promise<void>;
+
 /** Households and their members: lists, details, edits with field history, and audited reveals. */
 export class RegistryService {
   private readonly repository: RegistryRepository;
+  private readonly changeListeners: HouseholdsChangedListener[] = [];
 
   constructor(
     private readonly db: DB,
@@ -154,6 +158,15 @@ export class RegistryService {
     private readonly audit: AuditService,
   ) {
     this.repository = new RegistryRepository(db);
+  }
+
+  onHouseholdsChanged(listener: HouseholdsChangedListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** A listener's failure never undoes or fails the edit that already committed. */
+  private async notifyChanged(householdIds: string[]): Promise<void> {
+    for (const listener of this.changeListeners) await listener(householdIds).catch(() => {});
   }
 
   /** The region chosen in a filter, as a code range; outside the scope it answers 404 like a missing one. */
@@ -260,6 +273,7 @@ export class RegistryService {
     update: HouseholdUpdate,
     ip: string | null = null,
   ): Promise<HouseholdDetail> {
+    let changedHouseholdId: string | undefined;
     await this.db.transaction().execute(async (trx) => {
       const household = await this.repository.lockHousehold(trx, {
         id,
@@ -280,6 +294,7 @@ export class RegistryService {
       const riskChange = await this.riskChange(household.id, principal, update.risks, errors);
       if (Object.keys(errors).length > 0) throw registryErrors.invalidFields(errors);
       if (changes.length === 0 && !riskChange) return;
+      changedHouseholdId = household.id;
 
       if (changes.length > 0) {
         await this.repository.updateHousehold(trx, household.id, columnChanges(changes) as HouseholdChanges);
@@ -322,6 +337,7 @@ export class RegistryService {
         trx,
       );
     });
+    if (changedHouseholdId) await this.notifyChanged([changedHouseholdId]);
     return this.getHouseholdDetail(principal, id);
   }
 
@@ -355,6 +371,7 @@ export class RegistryService {
     update: PersonUpdate,
     ip: string | null = null,
   ): Promise<PersonWithHousehold> {
+    let changedHouseholdId: string | undefined;
     await this.db.transaction().execute(async (trx) => {
       const person = await this.repository.lockPerson(trx, {
         id,
@@ -392,6 +409,7 @@ export class RegistryService {
       }
       if (Object.keys(errors).length > 0) throw registryErrors.invalidFields(errors);
       if (changes.length === 0) return;
+      changedHouseholdId = person.householdId;
 
       await this.repository.updatePerson(trx, person.id, columnChanges(changes) as PersonChanges);
       await this.repository.insertHistory(
@@ -423,6 +441,7 @@ export class RegistryService {
         trx,
       );
     });
+    if (changedHouseholdId) await this.notifyChanged([changedHouseholdId]);
     return this.getPersonOrThrow(principal, id);
   }
 
