@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { analyticsBenchmark } from './analytics.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { importBenchmark } from './import.bench.ts';
+import { qualityCountyBenchmark } from './quality-county.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
 import { rulesBenchmark } from './rules.bench.ts';
 
@@ -25,6 +26,7 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   import: importBenchmark,
   rules: rulesBenchmark,
   analytics: analyticsBenchmark,
+  'quality-county': qualityCountyBenchmark,
 };
 
 const { positionals, values } = parseArgs({
