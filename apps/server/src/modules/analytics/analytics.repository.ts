@@ -24,7 +24,7 @@
  *   range, ~1 000 households), so its rows and totals always agree with each other.
  * - The caller's scope is applied on every read (`regionScopeCondition`).
  * - Years: each statistics year in household_incomes up to the current one, and the current year.
- *   The reference date of the current year is the statistics.referenceDate setting (default today,
+ *   The reference date of the current year is the statisticsDate setting (default today,
  *   Beijing time); of a past year, 31 December. Ages and month counts are taken at it.
  * - Refresh is whole and set-based: the new cube is built in `analytics_cube_building` inside one
  *   transaction (an advisory lock keeps refreshes one at a time) and swapped in by rename at the end,

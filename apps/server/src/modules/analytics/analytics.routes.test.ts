@@ -37,7 +37,7 @@ beforeAll(async () => {
   harness = await createTestApp();
   directory = await mkdtemp(path.join(os.tmpdir(), 'analytics-'));
   const db = harness.database.db;
-  await harness.app.settings.setFromText('statistics.referenceDate', `${year}-06-30`, 'test');
+  await harness.app.settings.setFromText('statisticsDate', `${year}-06-30`, 'test');
   // 城内村: a lifted household enjoying policy; a monitored ordinary household (one member deceased);
   // an ordinary household that is not counted. 任庄村: a lifted, monitored, eliminated household.
   // 中牟县: outside the county.

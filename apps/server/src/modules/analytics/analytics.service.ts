@@ -135,7 +135,7 @@ export class AnalyticsService {
     const startedAt = new Date();
     const today = beijingToday(startedAt);
     const currentYear = Number(today.slice(0, 4));
-    const setting = await this.settings.get('statistics.referenceDate');
+    const setting = await this.settings.get('statisticsDate');
     const years = [...new Set([...(await this.repository.listIncomeYears(currentYear)), currentYear])].sort();
     const referenceDates = Object.fromEntries(
       years.map((year) => [String(year), referenceDateOf(year, currentYear, String(setting), today)]),

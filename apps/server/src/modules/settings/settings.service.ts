@@ -85,23 +85,6 @@ export const settingDefinitions = {
       return value;
     },
   },
-  'statistics.referenceDate': {
-    label: '统计基准日（YYYY-MM-DD，用于当年的年龄和月数；空为当天）',
-    defaultValue: '',
-    parse: (text: string) => {
-      const trimmed = text.trim();
-      if (trimmed === '') return '';
-      const date = new Date(`${trimmed}T00:00:00Z`);
-      if (
-        !/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ||
-        Number.isNaN(date.getTime()) ||
-        date.toISOString().slice(0, 10) !== trimmed
-      ) {
-        throw settingsErrors.invalidValue('statistics.referenceDate', ' YYYY-MM-DD 格式的日期，或空');
-      }
-      return trimmed;
-    },
-  },
   'monitoring.consentDays': {
     label: '监测识别：承诺授权时限（工作日）',
     defaultValue: 2,
