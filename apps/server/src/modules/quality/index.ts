@@ -40,7 +40,7 @@ export const qualityModule = fp(
     });
     app.addHook('onClose', async () => {
       schedule.stop();
-      await quality.drain();
+      await quality.close();
     });
     await app.register(qualityRoutes, { prefix: '/api/quality' });
   },

@@ -338,6 +338,29 @@ export class QualityRepository {
 
   // The run: hits into a temporary table, then one merge
 
+  /**
+   * Takes the one-run-at-a-time lock for the transaction, waiting a moment for re-checks in flight (they
+   * hold it shared for milliseconds); false when another run holds it.
+   */
+  async acquireRunLock(trx: Executor): Promise<boolean> {
+    try {
+      await sql`SET LOCAL lock_timeout = '3s'`.execute(trx);
+      await sql`SELECT pg_advisory_xact_lock(hashtext('shouwang.quality_run'))`.execute(trx);
+      await sql`SET LOCAL lock_timeout = 0`.execute(trx);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') return false;
+      throw error;
+    }
+  }
+
+  /** A re-check shares the lock with other re-checks; false while a full run holds it. */
+  async trySharedRunLock(trx: Executor): Promise<boolean> {
+    const result = await sql<{ locked: boolean }>`
+      SELECT pg_try_advisory_xact_lock_shared(hashtext('shouwang.quality_run')) AS locked`.execute(trx);
+    return result.rows[0]?.locked === true;
+  }
+
   /** Takes the one-run-at-a-time lock for the transaction; false when another run holds it. */
   async tryRunLock(trx: Executor): Promise<boolean> {
     const result = await sql<{ locked: boolean }>`

@@ -356,11 +356,45 @@ describe('runs and findings', () => {
     expect(await picked()).toEqual(afterRecheck);
   });
 
-  it('runs one full run at a time', async () => {
+  it('re-checks an edit made during a full run once the run is over', async () => {
+    const household = await insertHousehold(harness.database.db, {
+      regionCode: regions.chengnei,
+      members: [{}, { idNumber: null }],
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Stands in for a full run of another process: it holds the run lock.
+    const holder = harness.database.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext('shouwang.quality_run'))`.execute(trx);
+      locked();
+      await released;
+    });
+    await lockTaken;
+    const during = await harness.app.quality.recheckHouseholds([household.id]);
+    expect(during.deferred).toBe(true);
+    expect(await findings({ householdId: household.id })).toEqual([]);
+    await expect(run()).rejects.toMatchObject({ code: 'quality.run_busy' });
+    release();
+    await holder;
+    await harness.app.quality.flushPendingRechecks();
+    expect((await findings({ householdId: household.id })).map((row) => row.ruleCode)).toContain('ID-001');
+  });
+
+  it('runs one full run at a time: a second one waits for a short one', async () => {
     const first = harness.app.quality.run(harness.system, { trigger: 'cli' });
     await new Promise((resolve) => setTimeout(resolve, 30));
-    await expect(run()).rejects.toMatchObject({ code: 'quality.run_busy' });
-    await first;
+    const second = await run();
+    const firstRun = (await first).run;
+    const [earlier, later] = [firstRun, second.run].sort(
+      (a, b) => a.startedAt.getTime() - b.startedAt.getTime(),
+    );
+    expect(later?.startedAt.getTime()).toBeGreaterThanOrEqual(earlier?.finishedAt?.getTime() ?? Infinity);
   });
 });
 

@@ -92,6 +92,9 @@ const levelDigits: Record<RegionLevel, number> = {
 };
 const previewSampleSize = 20;
 const maxExemptionDays = 3 * 366;
+const recheckRetryMilliseconds = 5_000;
+const importRunAttempts = 10;
+const importRunRetryMilliseconds = 60_000;
 
 export interface QualityDependencies {
   db: DB;
@@ -112,6 +115,10 @@ export class QualityService {
   /** Runs started in the background (API, schedule, after an import), still going in this process. */
   private readonly running = new Set<Promise<unknown>>();
   private compiled: { key: string; rules: CompiledRuleSet } | undefined;
+  /** Households whose re-check waited for a full run to end. */
+  private readonly pendingRechecks = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   constructor(private readonly dependencies: QualityDependencies) {
     this.db = dependencies.db;
@@ -416,7 +423,7 @@ export class QualityService {
     let runId: string | undefined;
     try {
       return await this.db.transaction().execute(async (trx) => {
-        if (!(await this.repository.tryRunLock(trx))) throw qualityErrors.runBusy();
+        if (!(await this.repository.acquireRunLock(trx))) throw qualityErrors.runBusy();
         runId = await this.repository.insertRun(this.db, {
           trigger: options.trigger,
           status: 'running',
@@ -480,6 +487,9 @@ export class QualityService {
           .catch(() => {});
       }
       throw error;
+    } finally {
+      // Edits made while this run held the lock are re-checked now.
+      await this.flushPendingRechecks();
     }
   }
 
@@ -507,17 +517,19 @@ export class QualityService {
 
   /**
    * Re-checks some households at once (after an edit): the same hits and merge, limited to them, in one
-   * short transaction that records a `recheck` run. No run lock: findings rows are locked one by one.
+   * short transaction that records a `recheck` run. Re-checks share the run lock; while a full run holds
+   * it (its merge would wait for, or deadlock with, this one), the households are re-checked once it is
+   * over — the full run may have read them before the edit.
    */
-  async recheckHouseholds(householdIds: readonly string[]): Promise<MergeCounts> {
+  async recheckHouseholds(householdIds: readonly string[]): Promise<MergeCounts & { deferred: boolean }> {
     const ids = [...new Set(householdIds)].filter((id) => /^\d{1,18}$/.test(id));
-    if (ids.length === 0) return { found: 0, new: 0, fixed: 0, exemptionsExpired: 0 };
+    const none = { found: 0, new: 0, fixed: 0, exemptionsExpired: 0 };
+    if (ids.length === 0) return { ...none, deferred: false };
     const context = await this.ruleContext();
     const rules = await this.enabledRules();
     const province = regionRange(this.dependencies.province.padEnd(12, '0'), 'province');
-    return this.db.transaction().execute(async (trx) => {
-      // An edit should not wait behind a long run's row locks: give up and leave it to the next run.
-      await sql`SET LOCAL lock_timeout = '5s'`.execute(trx);
+    const merged = await this.db.transaction().execute(async (trx) => {
+      if (!(await this.repository.trySharedRunLock(trx))) return undefined;
       const runId = await this.repository.insertRun(trx, {
         trigger: 'recheck',
         status: 'running',
@@ -530,7 +542,7 @@ export class QualityService {
       const filter = { scope: province, householdIds: ids };
       await this.repository.createHitsTable(trx);
       await this.insertHits(trx, rules, context, filter);
-      const merged = await this.repository.mergeFindings(trx, {
+      const counts = await this.repository.mergeFindings(trx, {
         runId,
         ruleCodes: rules.codes,
         filter,
@@ -538,18 +550,56 @@ export class QualityService {
       });
       await this.repository.finishRun(trx, runId, {
         status: 'succeeded',
-        counts: { ...merged },
+        counts: { ...counts },
         error: null,
       });
-      return merged;
+      return counts;
+    });
+    if (merged) return { ...merged, deferred: false };
+    for (const id of ids) this.pendingRechecks.add(id);
+    this.scheduleRecheckRetry();
+    return { ...none, deferred: true };
+  }
+
+  private scheduleRecheckRetry(): void {
+    if (this.recheckTimer || this.closing) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      void this.flushPendingRechecks();
+    }, recheckRetryMilliseconds);
+    this.recheckTimer.unref();
+  }
+
+  /** Re-checks the households whose re-check waited for a full run. */
+  async flushPendingRechecks(): Promise<void> {
+    if (this.pendingRechecks.size === 0) return;
+    const ids = [...this.pendingRechecks];
+    this.pendingRechecks.clear();
+    await this.recheckHouseholds(ids).catch(() => {
+      for (const id of ids) this.pendingRechecks.add(id);
+      this.scheduleRecheckRetry();
     });
   }
 
-  /** After an import: a background run over the importer's region. */
-  startImportRun(principal: Principal): void {
+  /**
+   * After an import: a background run over the importer's region; while another run holds the lock,
+   * tried again a little later.
+   */
+  startImportRun(principal: Principal, attempt = 1): void {
     const tracked = this.run(principal, { trigger: 'import' })
-      .catch(() => {
-        // Recorded on the run row (or busy: the running one will see the imported data next time).
+      .catch((error) => {
+        if (
+          (error as { code?: string }).code === 'quality.run_busy' &&
+          attempt < importRunAttempts &&
+          !this.closing
+        ) {
+          const retry = setTimeout(
+            () => this.startImportRun(principal, attempt + 1),
+            importRunRetryMilliseconds,
+          );
+          retry.unref();
+        }
+        // Otherwise recorded on the run row.
       })
       .finally(() => this.running.delete(tracked));
     this.running.add(tracked);
@@ -558,6 +608,15 @@ export class QualityService {
   /** Waits for the runs this process started (at shutdown). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.running]);
+    await this.flushPendingRechecks();
+  }
+
+  /** At shutdown: no new retries; the work in flight finishes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    await this.drain();
   }
 
   async failAbandonedRuns(): Promise<number> {
