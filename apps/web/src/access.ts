@@ -18,7 +18,13 @@ export type Permission =
   | 'monitoring:read'
   | 'monitoring:report'
   | 'monitoring:act'
-  | 'monitoring:export';
+  | 'monitoring:export'
+  | 'quality:read'
+  | 'quality:export'
+  | 'quality:run'
+  | 'rules:write'
+  | 'exemptions:request'
+  | 'exemptions:approve';
 
 /** Access flags derived from the signed-in user's permission list (ant-design-pro's `access.ts`). */
 export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | undefined) {
@@ -43,6 +49,12 @@ export function buildAccess(user: Pick<CurrentUser, 'permissions'> | null | unde
     canReportLeads: has('monitoring:report'),
     canActOnCases: has('monitoring:act'),
     canExportMonitoring: has('monitoring:export'),
+    canReadQuality: has('quality:read'),
+    canExportQuality: has('quality:export'),
+    canRunQuality: has('quality:run'),
+    canWriteRules: has('rules:write'),
+    canRequestExemptions: has('exemptions:request'),
+    canApproveExemptions: has('exemptions:approve'),
   };
 }
 

@@ -4,17 +4,23 @@ import {
   AuditOutlined,
   BarChartOutlined,
   BulbOutlined,
+  CheckCircleOutlined,
   CloudUploadOutlined,
   ContactsOutlined,
+  FileSearchOutlined,
   FormOutlined,
   HistoryOutlined,
   HomeOutlined,
   NodeIndexOutlined,
+  OrderedListOutlined,
+  PlayCircleOutlined,
+  SafetyCertificateOutlined,
   SettingOutlined,
   SolutionOutlined,
   SwapOutlined,
   TableOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
@@ -84,6 +90,25 @@ const ImportBatchesPage = lazy(() =>
 );
 const ImportBatchPage = lazy(() =>
   import('./pages/exchange/batch-detail.tsx').then((module) => ({ default: module.ImportBatchPage })),
+);
+
+const RuleListPage = lazy(() =>
+  import('./pages/quality/rules.tsx').then((module) => ({ default: module.RuleListPage })),
+);
+const RunsPage = lazy(() =>
+  import('./pages/quality/runs.tsx').then((module) => ({ default: module.RunsPage })),
+);
+const FindingsOverviewPage = lazy(() =>
+  import('./pages/quality/findings.tsx').then((module) => ({ default: module.FindingsOverviewPage })),
+);
+const FindingListPage = lazy(() =>
+  import('./pages/quality/finding-list.tsx').then((module) => ({ default: module.FindingListPage })),
+);
+const RankingsPage = lazy(() =>
+  import('./pages/quality/rankings.tsx').then((module) => ({ default: module.RankingsPage })),
+);
+const ExemptionsPage = lazy(() =>
+  import('./pages/quality/exemptions.tsx').then((module) => ({ default: module.ExemptionsPage })),
 );
 
 /** Every signed-in page, its menu entry and the access flag it needs — in one place. */
@@ -203,6 +228,61 @@ export const appRoutes: AppRoute[] = [
         access: 'canReadAnalytics',
         description: '按区划逐级查看人口、年龄、健康、劳动力、监测与消除等标准报表，导出 Excel',
         component: AnalyticsReportsPage,
+      },
+    ],
+  },
+  // quality routes
+  {
+    path: '/quality',
+    name: menu.quality,
+    icon: <SafetyCertificateOutlined />,
+    children: [
+      {
+        path: '/quality/findings',
+        name: menu.qualityFindings,
+        icon: <FileSearchOutlined />,
+        access: 'canReadQuality',
+        description: '按规则、按区划查看数据质量问题及整改情况，逐级下钻到村，导出 Excel',
+        component: FindingsOverviewPage,
+      },
+      {
+        path: '/quality/findings/list',
+        name: menu.qualityFindingList,
+        access: 'canReadQuality',
+        hideInMenu: true,
+        component: FindingListPage,
+      },
+      {
+        path: '/quality/rankings',
+        name: menu.qualityRankings,
+        icon: <TrophyOutlined />,
+        access: 'canReadQuality',
+        description: '按问题户占比和整改进度对下级区划排名',
+        component: RankingsPage,
+      },
+      {
+        path: '/quality/exemptions',
+        name: menu.qualityExemptions,
+        icon: <CheckCircleOutlined />,
+        access: 'canApproveExemptions',
+        description: '审批基层提出的数据质量问题豁免申请',
+        component: ExemptionsPage,
+      },
+      {
+        path: '/quality/runs',
+        name: menu.qualityRuns,
+        icon: <PlayCircleOutlined />,
+        access: 'canReadQuality',
+        description: '按启用的规则检查台账数据，查看每次检查的进度和结果',
+        component: RunsPage,
+      },
+      {
+        path: '/quality/rules',
+        name: menu.qualityRules,
+        icon: <OrderedListOutlined />,
+        access: 'canReadQuality',
+        description: '查看、新建和修改数据质量规则，试算影响范围，查看修改历史',
+        component: RuleListPage,
       },
     ],
   },
