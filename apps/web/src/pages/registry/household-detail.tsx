@@ -1,12 +1,14 @@
 import { EditOutlined } from '@ant-design/icons';
 import { PageContainer } from '@ant-design/pro-components';
-import { Button, Card, Descriptions, Grid, Result, Skeleton, Tabs, Typography } from 'antd';
+import { Badge, Button, Card, Descriptions, Grid, Result, Skeleton, Tabs, Typography } from 'antd';
 import { useState } from 'react';
-import { useLocation, useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { buildAccess } from '../../access.ts';
 import { ApiError } from '../../api/client.ts';
 import { useMeOrThrow } from '../auth/service.ts';
 import { StartEliminationButton } from '../monitoring/components/start-elimination-button.tsx';
+import { HouseholdFindings } from '../quality/components/household-findings.tsx';
+import { useHouseholdFindingsQuery } from '../quality/service.ts';
 import { HistoryTimeline } from './components/history-timeline.tsx';
 import { HouseholdEditDrawer } from './components/household-edit-drawer.tsx';
 import { HouseholdTags } from './components/household-tags.tsx';
@@ -27,6 +29,9 @@ export function HouseholdDetailPage() {
   const access = buildAccess(me.user);
   const wide = Grid.useBreakpoint().md ?? true;
   const household = useHouseholdQuery(id);
+  const findings = useHouseholdFindingsQuery(id, access.canReadQuality);
+  const openFindings = findings.data?.items.filter((finding) => finding.status === 'open').length ?? 0;
+  const [searchParams, setSearchParams] = useSearchParams();
   const [editingHousehold, setEditingHousehold] = useState(false);
   const [editingMember, setEditingMember] = useState<Member | null>(null);
   // Back to the list as it was left (its filters are in the address), or to the list when opened directly.
@@ -129,6 +134,9 @@ export function HouseholdDetailPage() {
     >
       <Card size="small" styles={{ body: { paddingTop: 0 } }}>
         <Tabs
+          activeKey={searchParams.get('tab') ?? 'members'}
+          // The open tab is in the address, so a link can open the findings and a reload keeps the tab.
+          onChange={(tab) => setSearchParams(tab === 'members' ? {} : { tab }, { replace: true })}
           items={[
             {
               key: 'members',
@@ -146,6 +154,26 @@ export function HouseholdDetailPage() {
             { key: 'incomes', label: '收入情况', children: <IncomeSection incomes={data.incomes} /> },
             { key: 'risks', label: '风险与帮扶措施', children: <RiskSection household={data} /> },
             { key: 'living', label: '住房与生产生活条件', children: <LivingSection household={data} /> },
+            ...(access.canReadQuality
+              ? [
+                  {
+                    key: 'quality',
+                    label: (
+                      <span>
+                        数据质量问题{' '}
+                        <Badge count={openFindings} size="small" style={{ marginInlineStart: 2 }} />
+                      </span>
+                    ),
+                    children: (
+                      <HouseholdFindings
+                        householdId={data.id}
+                        wide={wide}
+                        canRequestExemption={access.canRequestExemptions}
+                      />
+                    ),
+                  },
+                ]
+              : []),
             { key: 'history', label: '变更记录', children: <HistoryTimeline householdId={data.id} /> },
           ]}
         />
@@ -157,8 +185,15 @@ export function HouseholdDetailPage() {
             open={editingHousehold}
             onClose={() => setEditingHousehold(false)}
             onReload={reload}
+            showRuleWarnings={access.canReadQuality}
           />
-          <PersonEditDrawer member={memberInEdit} onClose={() => setEditingMember(null)} onReload={reload} />
+          <PersonEditDrawer
+            member={memberInEdit}
+            household={data}
+            onClose={() => setEditingMember(null)}
+            onReload={reload}
+            showRuleWarnings={access.canReadQuality}
+          />
         </>
       )}
     </PageContainer>

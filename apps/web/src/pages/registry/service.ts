@@ -265,6 +265,11 @@ export function useRegistryUpdate<Result>(mutationFn: (update: RecordUpdate) => 
     mutationFn,
     // The edit drawer shows field errors and conflicts itself.
     meta: { silentError: true },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: registryKeys.all }),
+    // The edit is re-checked against the quality rules before it answers: findings and counts change too.
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: registryKeys.all }),
+        queryClient.invalidateQueries({ queryKey: ['quality'] }),
+      ]),
   });
 }

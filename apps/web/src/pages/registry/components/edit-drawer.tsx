@@ -43,6 +43,8 @@ interface EditDrawerProps {
   save: (update: RecordUpdate) => Promise<unknown>;
   saving: boolean;
   onReload: () => void;
+  /** Shown under the form, e.g. the quality rules the draft would be flagged by. */
+  below?: ReactNode;
   children: ReactNode;
 }
 
@@ -62,6 +64,7 @@ export function EditDrawer({
   save,
   saving,
   onReload,
+  below,
   children,
 }: EditDrawerProps) {
   const { message } = App.useApp();
@@ -156,6 +159,7 @@ export function EditDrawer({
       >
         <Row gutter={16}>{children}</Row>
       </Form>
+      {below}
     </Drawer>
   );
 }

@@ -1,4 +1,5 @@
 import { Col, Divider, Form, Input, InputNumber, Select } from 'antd';
+import { RuleWarnings } from '../../quality/components/rule-warnings.tsx';
 import { codeOptions, yesNoOptions } from '../labels.ts';
 import { type HouseholdDetail, registryService, useRegistryUpdate } from '../service.ts';
 import { monthProblem, phoneProblem, ruleOf } from '../validation.ts';
@@ -56,13 +57,17 @@ export function HouseholdEditDrawer({
   open,
   onClose,
   onReload,
+  showRuleWarnings = false,
 }: {
   household: HouseholdDetail;
   open: boolean;
   onClose: () => void;
   onReload: () => void;
+  /** Users who may read the quality rules see what the draft would be flagged by. */
+  showRuleWarnings?: boolean;
 }) {
   const [form] = Form.useForm<FormValues>();
+  const values = Form.useWatch((all: FormValues) => all, form);
   const update = useRegistryUpdate((changes) => registryService.updateHousehold(household.id, changes));
   return (
     <EditDrawer
@@ -77,6 +82,7 @@ export function HouseholdEditDrawer({
       save={update.mutateAsync}
       saving={update.isPending}
       onReload={onReload}
+      below={showRuleWarnings && values && <RuleWarnings household={household} householdValues={values} />}
     >
       <Divider orientation="left" plain style={{ marginTop: 0 }}>
         户类型与监测

@@ -1,7 +1,8 @@
 import { Col, DatePicker, Divider, Form, Input, InputNumber, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { RuleWarnings } from '../../quality/components/rule-warnings.tsx';
 import { codeOptions, yesNoOptions } from '../labels.ts';
-import { type Member, registryService, useRegistryUpdate } from '../service.ts';
+import { type HouseholdDetail, type Member, registryService, useRegistryUpdate } from '../service.ts';
 import {
   beijingToday,
   birthDateProblem,
@@ -65,14 +66,20 @@ const statusOptions = [
 /** 编辑成员: identity (checked against the ID number), contact, schooling, health, work and benefits. */
 export function PersonEditDrawer({
   member,
+  household,
   onClose,
   onReload,
+  showRuleWarnings = false,
 }: {
   member: Member | null;
+  household: HouseholdDetail;
   onClose: () => void;
   onReload: () => void;
+  /** Users who may read the quality rules see what the draft would be flagged by. */
+  showRuleWarnings?: boolean;
 }) {
   const [form] = Form.useForm<FormValues>();
+  const values = Form.useWatch((all: FormValues) => all, form);
   const update = useRegistryUpdate((changes) => registryService.updatePerson(member?.id ?? '', changes));
   if (!member) return null;
   const idNumberTyped = () => {
@@ -94,6 +101,10 @@ export function PersonEditDrawer({
       save={update.mutateAsync}
       saving={update.isPending}
       onReload={onReload}
+      below={
+        showRuleWarnings &&
+        values && <RuleWarnings household={household} member={{ id: member.id, values }} />
+      }
     >
       <Divider orientation="left" plain style={{ marginTop: 0 }}>
         身份信息
