@@ -236,7 +236,7 @@ export const qualityService = {
       `${base}/rankings${buildQuery({ regionCode, orderBy })}`,
     ),
   householdFindings: (householdId: string) =>
-    api.get<{ items: Finding[] }>(`/households/${encodeURIComponent(householdId)}/findings`),
+    api.get<{ items: Finding[] }>(`${base}/households/${encodeURIComponent(householdId)}/findings`),
   requestExemption: (findingId: string, body: { reason: string; expiresAt: string }) =>
     api.post<Exemption>(`${base}/findings/${encodeURIComponent(findingId)}/exemptions`, body),
   exemptions: (status: ExemptionStatus | undefined, page: number, pageSize = 20) =>

@@ -126,6 +126,7 @@ export function HouseholdFindings({
   const findings = useHouseholdFindingsQuery(householdId);
   const [requesting, setRequesting] = useState<Finding | null>(null);
   if (findings.isPending) return <Skeleton active />;
+  if (findings.isError) return <Alert type="warning" showIcon message="暂时无法加载该户的数据质量问题" />;
   const items = findings.data?.items ?? [];
   if (items.length === 0) return <Empty description="该户暂无数据质量问题" />;
 
@@ -200,7 +201,7 @@ export function HouseholdFindings({
         />
       ) : (
         items.map((finding) => (
-          <Card key={finding.id} size="small">
+          <Card key={finding.id} size="small" data-testid="finding-card">
             <Flex justify="space-between" align="start" gap={8}>
               <div style={{ minWidth: 0 }}>
                 <div>
