@@ -154,6 +154,7 @@ describe('data quality in the browser', () => {
     await phone.page.getByLabel('豁免至').click();
     await phone.page.locator('.ant-picker-header-next-btn').click();
     await phone.page.locator('.ant-picker-cell-in-view', { hasText: /^15$/ }).click();
+    await phone.page.locator('.ant-picker-dropdown').waitFor({ state: 'hidden' });
     await shot(phone.page, 'quality-exemption-request-phone', false);
     await phone.page.getByRole('button', { name: '提交申请' }).click();
     await phone.page.getByText('豁免申请已提交，等待审批').waitFor();
@@ -164,6 +165,9 @@ describe('data quality in the browser', () => {
     await phone.page.getByRole('button', { name: '编辑 周大勇' }).click();
     const warnings = phone.page.getByRole('list', { name: '质量规则提示' });
     await warnings.getByText('HN-001').waitFor();
+    // The warnings sit under the form; the drawer has finished sliding in once they are scrolled to.
+    await warnings.scrollIntoViewIfNeeded();
+    await phone.page.waitForTimeout(500);
     await shot(phone.page, 'quality-inline-warning-phone', false);
     await phone.page.getByLabel('就业渠道').fill('劳务公司介绍');
     await warnings.getByText('HN-001').waitFor({ state: 'detached' });
