@@ -45,7 +45,7 @@ const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.s
 async function rankingRow(page: Page, regionName: string): Promise<string[]> {
   const row = page.locator('.ant-table-tbody tr', { hasText: regionName }).first();
   await row.waitFor();
-  return row.locator('td').allInnerTexts();
+  return row.locator('td').allTextContents();
 }
 
 describe('data quality in the browser', () => {
@@ -90,7 +90,7 @@ describe('data quality in the browser', () => {
     await page.getByText('查看问题清单').click();
     const ruleRow = page.locator('.ant-table-tbody tr', { hasText: 'HN-001' });
     await ruleRow.waitFor();
-    expect(await ruleRow.locator('td').nth(5).innerText()).toBe('2');
+    expect(await ruleRow.locator('td').nth(5).textContent()).toBe('2');
     await settled(page);
     await shot(page, 'quality-findings-by-rule');
     await ruleRow.click();

@@ -31,7 +31,7 @@ export function HouseholdDetailPage() {
   const household = useHouseholdQuery(id);
   const findings = useHouseholdFindingsQuery(id, access.canReadQuality);
   const openFindings = findings.data?.items.filter((finding) => finding.status === 'open').length ?? 0;
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [searchParams] = useSearchParams();
   const [editingHousehold, setEditingHousehold] = useState(false);
   const [editingMember, setEditingMember] = useState<Member | null>(null);
   // Back to the list as it was left (its filters are in the address), or to the list when opened directly.
@@ -134,9 +134,8 @@ export function HouseholdDetailPage() {
     >
       <Card size="small" styles={{ body: { paddingTop: 0 } }}>
         <Tabs
-          activeKey={searchParams.get('tab') ?? 'members'}
-          // The open tab is in the address, so a link can open the findings and a reload keeps the tab.
-          onChange={(tab) => setSearchParams(tab === 'members' ? {} : { tab }, { replace: true })}
+          // A link may open a tab (?tab=quality from the findings lists).
+          defaultActiveKey={searchParams.get('tab') ?? 'members'}
           items={[
             {
               key: 'members',
