@@ -78,6 +78,16 @@ describe('data quality in the browser', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('规则 HN-001 已保存（第 1 版），下次检查起生效').waitFor();
     await page.getByText('外出务工人员未填写就业渠道').waitFor();
+    await page
+      .locator('.ant-table-tbody tr', { hasText: 'HN-001' })
+      .getByRole('button', { name: /历\s*史/ })
+      .click();
+    const history = page.locator('.ant-drawer-body');
+    await history.getByText('第 1 版').waitFor();
+    expect(await history.textContent()).toContain('blank(employmentChannel)');
+    await page.waitForTimeout(400);
+    await shot(page, 'quality-rule-history', false);
+    await page.locator('.ant-drawer-close').click();
 
     // 质量检查: start a run and watch it finish.
     await page.goto(`${server.baseUrl}/quality/runs`);
