@@ -168,6 +168,7 @@ describe('data quality in the browser', () => {
     await shot(phone.page, 'quality-exemption-request-phone', false);
     await phone.page.getByRole('button', { name: '提交申请' }).click();
     await phone.page.getByText('豁免申请已提交，等待审批').waitFor();
+    await openFinding('吴春花').getByText('豁免审批中').waitFor();
 
     // … and the other member corrected in the edit form, the warning going away as the field is filled.
     // On a phone the tab bar scrolls; the members tab is the page's first.

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, buildQuery, request } from '../../api/client.ts';
 
 export type RuleScope = 'person' | 'household';
@@ -207,6 +207,7 @@ export const qualityKeys = {
   householdFindings: (householdId: string) => ['quality', 'household', householdId] as const,
   exemptions: (status: ExemptionStatus | undefined, page: number) =>
     ['quality', 'exemptions', status ?? '', page] as const,
+  pendingExemption: (findingId: string) => ['quality', 'exemptions', 'pending', findingId] as const,
 };
 
 export const qualityService = {
@@ -241,6 +242,12 @@ export const qualityService = {
     api.post<Exemption>(`${base}/findings/${encodeURIComponent(findingId)}/exemptions`, body),
   exemptions: (status: ExemptionStatus | undefined, page: number, pageSize = 20) =>
     api.get<{ items: Exemption[] }>(`${base}/exemptions${buildQuery({ status, page, pageSize })}`),
+  pendingExemption: (findingId: string) =>
+    api
+      .get<{ items: Exemption[] }>(
+        `${base}/exemptions${buildQuery({ status: 'requested', findingId, pageSize: 1 })}`,
+      )
+      .then((list) => list.items[0] ?? null),
   decideExemption: (id: string, decision: 'approve' | 'reject', note?: string) =>
     api.post<Exemption>(`${base}/exemptions/${encodeURIComponent(id)}/${decision}`, note ? { note } : {}),
   /** Plain GETs the browser downloads itself. */
@@ -350,5 +357,17 @@ export function useExemptionMutation<Variables>(
     mutationFn,
     meta: { silentError: silent },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: qualityKeys.all }),
+  });
+}
+
+/** The request awaiting a decision, per open finding (a household has a few at most). */
+export function usePendingExemptions(findingIds: string[]) {
+  return useQueries({
+    queries: findingIds.map((findingId) => ({
+      queryKey: qualityKeys.pendingExemption(findingId),
+      queryFn: () => qualityService.pendingExemption(findingId),
+    })),
+    combine: (results) =>
+      new Map(findingIds.map((findingId, index) => [findingId, results[index]?.data ?? null])),
   });
 }

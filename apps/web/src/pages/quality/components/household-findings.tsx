@@ -20,7 +20,13 @@ import { useState } from 'react';
 import { ApiError, describeError } from '../../../api/client.ts';
 import { beijingToday } from '../../registry/validation.ts';
 import { formatDay, scopeLabels, severityLabels } from '../labels.ts';
-import { type Finding, qualityService, useExemptionMutation, useHouseholdFindingsQuery } from '../service.ts';
+import {
+  type Finding,
+  qualityService,
+  useExemptionMutation,
+  useHouseholdFindingsQuery,
+  usePendingExemptions,
+} from '../service.ts';
 import { FindingStatusTag } from './finding-status-tag.tsx';
 
 interface ExemptionFormValues {
@@ -125,17 +131,31 @@ export function HouseholdFindings({
 }) {
   const findings = useHouseholdFindingsQuery(householdId);
   const [requesting, setRequesting] = useState<Finding | null>(null);
+  const openIds = canRequestExemption
+    ? (findings.data?.items ?? []).filter((finding) => finding.status === 'open').map((finding) => finding.id)
+    : [];
+  const pending = usePendingExemptions(openIds);
   if (findings.isPending) return <Skeleton active />;
   if (findings.isError) return <Alert type="warning" showIcon message="暂时无法加载该户的数据质量问题" />;
   const items = findings.data?.items ?? [];
   if (items.length === 0) return <Empty description="该户暂无数据质量问题" />;
 
-  const action = (finding: Finding) =>
-    canRequestExemption && finding.status === 'open' ? (
+  const action = (finding: Finding) => {
+    if (!canRequestExemption || finding.status !== 'open') return null;
+    const request = pending.get(finding.id);
+    if (request) {
+      return (
+        <Tag color="processing" title={`豁免至 ${formatDay(request.expiresAt)}：${request.reason}`}>
+          豁免审批中
+        </Tag>
+      );
+    }
+    return (
       <Button size="small" onClick={() => setRequesting(finding)}>
         申请豁免
       </Button>
-    ) : null;
+    );
+  };
 
   const columns: TableProps<Finding>['columns'] = [
     {

@@ -74,6 +74,7 @@ export function RuleEditorDrawer({
   const wide = Grid.useBreakpoint().md ?? true;
   const [form] = Form.useForm<RuleFormValues>();
   const scope = Form.useWatch('scope', form) ?? rule?.scope ?? 'person';
+  const category = Form.useWatch('category', form);
   const [failure, setFailure] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ result?: RulePreview; error?: string; loading: boolean } | null>(
     null,
@@ -199,13 +200,17 @@ export function RuleEditorDrawer({
             <Form.Item
               label="分类"
               name="category"
+              extra={category && categoryLabels[category] ? categoryLabels[category] : '可选内置分类或自填'}
               rules={[
                 { required: true, whitespace: true, message: '请填写分类' },
                 { max: 40, message: '分类不能超过 40 个字' },
               ]}
             >
               <AutoComplete
-                options={Object.entries(categoryLabels).map(([value, label]) => ({ value, label }))}
+                options={Object.entries(categoryLabels).map(([value, label]) => ({
+                  value,
+                  label: `${label}（${value}）`,
+                }))}
                 placeholder="选择或填写"
               />
             </Form.Item>
