@@ -178,7 +178,10 @@ describe('registry in the browser', () => {
     await shot(page, 'registry-household-risks-desktop');
 
     await page.goto(`${server.baseUrl}/registry/persons?ageTo=17`);
-    await expect.poll(() => page.locator('.ant-table-tbody').textContent()).toContain('张小明');
+    // A full page load: on a loaded machine it takes longer than the poll's default second.
+    await expect
+      .poll(() => page.locator('.ant-table-tbody').textContent(), { timeout: 10_000 })
+      .toContain('张小明');
     await settled(page);
     await shot(page, 'registry-persons-desktop');
     await context.close();
