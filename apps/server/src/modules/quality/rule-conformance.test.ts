@@ -281,10 +281,14 @@ describe('rule SQL conformance with the evaluator', () => {
     const ids = await insertEdgeCases();
     const extra = compileRules(extraRules);
     const households = await loadAll();
+    const fired = new Set<string>();
     for (const referenceDate of ['2024-02-28', '2024-02-29', '2025-02-28', '2025-03-01', '2026-06-15']) {
       const context: RuleSqlContext = { referenceDate, statisticsYear: 2024, incomeLine: 7600 };
-      await expectConformance([...starter, ...extra], context, households, ids);
+      const hits = await expectConformance([...starter, ...extra], context, households, ids);
+      for (const hit of hits) fired.add(hit.split('|')[0] as string);
     }
+    // Every extra rule fires somewhere, so each corner is compared on a real hit, not only on silence.
+    expect(extra.map((rule) => rule.code).filter((code) => !fired.has(code))).toEqual([]);
   }, 60_000);
 });
 
@@ -316,11 +320,23 @@ const extraRules: Array<Pick<StarterRule, 'code' | 'scope' | 'when'>> = [
     scope: 'person',
     when: 'matches(name, "^\\w+$") or matches(phone, "^\\s*1\\d{10}\\s*$")',
   },
-  { code: 'X-DOT', scope: 'person', when: 'matches(name, "^.{2}$")' },
+  // PostgreSQL's . also matches a line break; JavaScript's does not.
+  { code: 'X-DOT', scope: 'person', when: 'matches(name, "^李.娜$")' },
   { code: 'X-IN', scope: 'person', when: 'relation not in ["户主", "配偶"] and gender in ["男"]' },
   { code: 'X-TEXTCMP', scope: 'person', when: 'household.identifiedAt < referenceMonth' },
   { code: 'X-BOOL', scope: 'person', when: 'residentPension = false or not medicalAid' },
   { code: 'X-RISK', scope: 'household', when: 'risk3 = "因安全住房" or risk2 in ["因病"]' },
+  {
+    code: 'X-MEMBER-HOUSEHOLD',
+    scope: 'household',
+    when: 'any(members, age >= 60 and household.arableLand >= 3.5) or count(members, income.wageIncome > 0) = size',
+  },
+  {
+    code: 'X-PERSON-HOUSEHOLD',
+    scope: 'person',
+    when: 'age >= 18 and (income.netIncomePerPerson < line or "因病" in risks or size = 1 or not blank(measures.health) or household.risk1 = "其他")',
+  },
+  { code: 'X-PERSON-HEAD', scope: 'person', when: 'head.relation = "户主" and head.age - age > 60' },
   { code: 'X-START', scope: 'person', when: 'startsWith(upper(idNumber), "4102")' },
 ];
 
@@ -446,6 +462,18 @@ async function insertEdgeCases(): Promise<string[]> {
       forestLand: '200.01',
       distanceToRoad: '50',
       incomes: [{ year: 2024, netIncomePerPerson: '200000', wageIncome: '600000', businessIncome: '-0' }],
+    },
+    // Corners for the extra rules: a positive quotient, a negative income, a measure without risk,
+    // long and two-line names, a birth after the reference date, an old head.
+    {
+      regionCode: village,
+      measures: [{ category: 'health', value: '家庭医生签约' }],
+      incomes: [{ year: 2024, wageIncome: '10', businessIncome: '4', netIncomePerPerson: '-5' }],
+      members: [
+        { birthDate: '1940-01-01', name: '欧阳小明明', residentPension: false },
+        { birthDate: '2005-05-05', relation: 'son', name: '李娜娜' },
+        { birthDate: '2026-01-01', relation: 'daughter', name: '李\n娜' },
+      ],
     },
     // Duplicates across counties, blank phones.
     { regionCode: other, householdPhone: '13912345678', members: [{ idNumber: '11010519491231002X' }] },
