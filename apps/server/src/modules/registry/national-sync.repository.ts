@@ -101,19 +101,23 @@ export class NationalSyncRepository {
     }
   }
 
-  /** Builds the indexes and checks the foreign keys deferIndexesOfEmptyTables dropped. */
-  async restoreDeferredIndexes() {
-    for (const { indexes } of this.deferred) {
+  /**
+   * Builds the indexes and checks the foreign keys deferIndexesOfEmptyTables dropped, for every table
+   * but those in `except` (whose bulk insert is still to come).
+   */
+  async restoreDeferredIndexes(options: { except: string[] }) {
+    const now = this.deferred.filter((item) => !options.except.includes(item.table));
+    for (const { indexes } of now) {
       for (const index of indexes) await sql.raw(index.definition).execute(this.db);
     }
-    for (const { table, constraints } of this.deferred) {
+    for (const { table, constraints } of now) {
       for (const constraint of constraints) {
         await sql`ALTER TABLE ${raw(table)} ADD CONSTRAINT ${sql.id(constraint.name)} ${sql.raw(constraint.definition)}`.execute(
           this.db,
         );
       }
     }
-    this.deferred = [];
+    this.deferred = this.deferred.filter((item) => options.except.includes(item.table));
   }
 
   private async isEmpty(table: string) {

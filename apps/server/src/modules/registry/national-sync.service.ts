@@ -147,11 +147,14 @@ export class NationalSyncService {
       if (context.incomeFields.length > 0) await repository.applyIncomes(context);
       if (context.riskFields.length > 0) await repository.applyRisks(context);
       if (context.measureFields.length > 0) await repository.applyMeasures(context);
+      // Marking absent and counting per county read persons and households by region: their
+      // indexes are back first; field history's after its own bulk insert.
+      if (!options.dryRun) await repository.restoreDeferredIndexes({ except: ['field_history'] });
       await repository.markAbsent(context);
       const historyRows = await repository.writeHistory(context);
       const counts = await repository.countChanges();
       const platformTotals = await repository.countActiveByCounty(context);
-      if (!options.dryRun) await repository.restoreDeferredIndexes();
+      if (!options.dryRun) await repository.restoreDeferredIndexes({ except: [] });
       const result: SnapshotApplyResult = { ...counts, platformTotals, historyRows };
       if (options.dryRun) {
         await repository.rollback();
