@@ -26,7 +26,7 @@ const bulkLoadSettings = [
   // Random-order index inserts (ID number, name) into a province's persons table (~3 GB with its
   // indexes) evict and re-read pages constantly within the default 128 MB.
   'shared_buffers=1GB',
-  // A first import of a province writes ~10 GB of WAL; with the default 1 GB a checkpoint every
+  // A first import of a province writes several GB of WAL; with the default 1 GB a checkpoint every
   // few seconds also makes every page touched again write a full image into the WAL.
   'max_wal_size=8GB',
   'checkpoint_timeout=30min',
