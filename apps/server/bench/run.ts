@@ -26,7 +26,7 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   import: importBenchmark,
   rules: rulesBenchmark,
   analytics: analyticsBenchmark,
-  'quality-county': qualityCountyBenchmark,
+  quality: qualityCountyBenchmark,
 };
 
 const { positionals, values } = parseArgs({

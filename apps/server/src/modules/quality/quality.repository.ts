@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type CompiledQuery, type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type {
   Database,
@@ -126,6 +126,14 @@ export class QualityRepository {
   constructor(private readonly db: DB) {}
 
   // Rules
+
+  /** Changes whenever a rule is added, edited, enabled or disabled. */
+  async rulesVersionKey(): Promise<string> {
+    const result = await sql<{ key: string }>`
+      SELECT count(*) || ':' || coalesce(sum(version), 0) || ':' || coalesce(max(updated_at)::text, '') AS key
+      FROM quality_rules`.execute(this.db);
+    return result.rows[0]?.key ?? '';
+  }
 
   async listRules(executor: Executor = this.db): Promise<RuleRecord[]> {
     return (await executor.selectFrom('qualityRules').selectAll().orderBy('code').execute()) as RuleRecord[];
@@ -339,6 +347,21 @@ export class QualityRepository {
   // The run: hits into a temporary table, then one merge
 
   /**
+   * Analyzes the registry tables whose statistics are missing or stale (more than a tenth of the rows
+   * changed, e.g. right after the first import of a county): planned without them, the run's one big
+   * statement takes nested loops over the whole county — minutes instead of seconds.
+   */
+  async analyzeStaleRegistryTables(): Promise<string[]> {
+    const stale = await sql<{ relname: string }>`
+      SELECT relname FROM pg_stat_user_tables
+      WHERE relname IN ('households', 'persons', 'household_incomes', 'household_risks', 'household_measures')
+        AND (coalesce(last_analyze, last_autoanalyze) IS NULL OR n_mod_since_analyze > greatest(n_live_tup, 1000) / 10)
+      ORDER BY relname`.execute(this.db);
+    for (const row of stale.rows) await sql`ANALYZE ${sql.table(row.relname)}`.execute(this.db);
+    return stale.rows.map((row) => row.relname);
+  }
+
+  /**
    * Takes the one-run-at-a-time lock for the transaction, waiting a moment for re-checks in flight (they
    * hold it shared for milliseconds); false when another run holds it.
    */
@@ -354,10 +377,15 @@ export class QualityRepository {
     }
   }
 
-  /** A re-check shares the lock with other re-checks; false while a full run holds it. */
+  /**
+   * A re-check shares the lock with other re-checks; false while a full run holds it. Its commit need not
+   * wait for the disk (a re-check lost in a crash is redone by the next run), and it gives up rather
+   * than wait long behind row locks.
+   */
   async trySharedRunLock(trx: Executor): Promise<boolean> {
     const result = await sql<{ locked: boolean }>`
-      SELECT pg_try_advisory_xact_lock_shared(hashtext('shouwang.quality_run')) AS locked`.execute(trx);
+      SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', '5s', true),
+        pg_try_advisory_xact_lock_shared(hashtext('shouwang.quality_run')) AS locked`.execute(trx);
     return result.rows[0]?.locked === true;
   }
 
@@ -475,6 +503,13 @@ export class QualityRepository {
     };
   }
 
+  async executeHits(
+    trx: Executor,
+    statement: CompiledQuery<{ ruleCode: string; householdId: string; personId: string | null }>,
+  ) {
+    return (await trx.executeQuery(statement)).rows;
+  }
+
   async analyzeHits(trx: Executor): Promise<void> {
     await sql`ANALYZE ${sql.table(hitsTable)}`.execute(trx);
   }
@@ -486,9 +521,20 @@ export class QualityRepository {
    */
   async mergeFindings(
     trx: Executor,
-    options: { runId: string; ruleCodes: readonly string[]; filter: HitFilter; now: Date },
+    options: {
+      runId: string;
+      ruleCodes: readonly string[];
+      filter: HitFilter;
+      now: Date;
+      /** The hits as a query instead of the run's table (a re-check: no temporary table to create). */
+      hits?: RawBuilder<{ ruleCode: string; householdId: string; personId: string | null }>;
+    },
   ): Promise<MergeCounts> {
     const { runId, ruleCodes, filter, now } = options;
+    const hitRows = options.hits
+      ? sql`(SELECT DISTINCT hit.rule_code, hit.household_id, hit.person_id, household.region_code
+          FROM (${options.hits}) AS hit JOIN households AS household ON household.id = hit.household_id)`
+      : sql.table(hitsTable);
     const inFilter = (alias: string) =>
       sql<SqlBool>`${sql.ref(`${alias}.rule_code`)} = ANY(${[...ruleCodes]}::text[])
         AND ${regionScopeCondition(filter.scope, `${alias}.region_code`)}
@@ -508,7 +554,7 @@ export class QualityRepository {
         INSERT INTO quality_findings AS f (rule_code, household_id, person_id, region_code, status,
           first_seen_run, first_seen_at, last_seen_run, last_seen_at)
         SELECT hit.rule_code, hit.household_id, hit.person_id, hit.region_code, 'open', ${runId}, ${now}, ${runId}, ${now}
-        FROM ${sql.table(hitsTable)} AS hit
+        FROM ${hitRows} AS hit
         ON CONFLICT ON CONSTRAINT quality_findings_key DO UPDATE SET
           last_seen_run = excluded.last_seen_run,
           last_seen_at = excluded.last_seen_at,

@@ -1,6 +1,6 @@
 import { maskIdNumber } from '@shouwang/domain';
 import { type CompiledRule, parseRule, type RuleScope } from '@shouwang/rules';
-import { type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type {
   QualityExemptionStatus,
@@ -115,6 +115,9 @@ export class QualityService {
   /** Runs started in the background (API, schedule, after an import), still going in this process. */
   private readonly running = new Set<Promise<unknown>>();
   private compiled: { key: string; rules: CompiledRuleSet } | undefined;
+  private recheckCompiled:
+    | { key: string; statement: { withHouseholds(householdIds: string[]): CompiledQuery<RuleHit> } }
+    | undefined;
   /** Households whose re-check waited for a full run to end. */
   private readonly pendingRechecks = new Set<string>();
   private recheckTimer: NodeJS.Timeout | undefined;
@@ -341,9 +344,9 @@ export class QualityService {
 
   /** The enabled rules, parsed once per change of the rule table. */
   private async enabledRules(): Promise<CompiledRuleSet> {
-    const rules = await this.repository.listRules();
-    const key = rules.map((rule) => `${rule.code}:${rule.version}:${rule.enabled}`).join(',');
+    const key = await this.repository.rulesVersionKey();
     if (this.compiled?.key === key) return this.compiled.rules;
+    const rules = await this.repository.listRules();
     const set: CompiledRuleSet = { expression: [], aggregate: [], skipped: [], codes: [] };
     for (const rule of rules) {
       if (!rule.enabled) continue;
@@ -388,9 +391,24 @@ export class QualityService {
       if (aggregate) await this.repository.insertHits(trx, aggregate);
       return;
     }
-    const all = [...rules.expression, ...rules.aggregate.map((code) => ({ code }))];
-    if (all.length > 0)
-      await this.repository.insertHits(trx, this.dependencies.ruleHitsQuery(all, context, filter));
+    if (rules.expression.length > 0) {
+      await this.repository.insertHits(
+        trx,
+        this.dependencies.ruleHitsQuery(rules.expression, context, filter),
+      );
+    }
+  }
+
+  /** The aggregate rules (which group the whole registry) once per full run, over its whole region. */
+  private async insertAggregateHits(
+    trx: Parameters<QualityRepository['insertHits']>[0],
+    rules: CompiledRuleSet,
+    context: RuleSqlContext,
+    filter: HitFilter,
+  ): Promise<void> {
+    if (rules.aggregate.length === 0) return;
+    const aggregate = rules.aggregate.map((code) => ({ code }));
+    await this.repository.insertHits(trx, this.dependencies.ruleHitsQuery(aggregate, context, filter));
   }
 
   /**
@@ -419,6 +437,7 @@ export class QualityService {
     if (parts.length === 0) parts.push(rootRange);
     const context = await this.ruleContext();
     const rules = await this.enabledRules();
+    await this.repository.analyzeStaleRegistryTables();
 
     let runId: string | undefined;
     try {
@@ -445,6 +464,7 @@ export class QualityService {
         };
         report({ phase: 'checking', progress: 0 });
         await this.repository.createHitsTable(trx);
+        await this.insertAggregateHits(trx, rules, context, { scope: intersect(rootRange, principal.scope) });
         for (const [index, part] of parts.entries()) {
           await this.insertHits(trx, rules, context, { scope: intersect(part, principal.scope) });
           report({ phase: 'checking', progress: ((index + 1) / parts.length) * 0.85 });
@@ -515,6 +535,28 @@ export class QualityService {
     return this.getRunOrThrow(principal, runId);
   }
 
+  /** The rules' statement for re-checks, compiled once per rule set and settings. */
+  private recheckStatement(rules: CompiledRuleSet, context: RuleSqlContext, province: RegionRange) {
+    const key = `${this.compiled?.key}|${JSON.stringify(context)}`;
+    if (this.recheckCompiled?.key === key) return this.recheckCompiled.statement;
+    const marker: string[] = [];
+    const compiled = this.dependencies
+      .ruleHitsQuery(rules.expression, context, { scope: province, householdIds: marker })
+      .compile(this.db);
+    const positions = compiled.parameters.flatMap((parameter, index) =>
+      parameter === marker ? [index] : [],
+    );
+    const statement = {
+      withHouseholds: (householdIds: string[]) => {
+        const parameters = [...compiled.parameters];
+        for (const index of positions) parameters[index] = householdIds;
+        return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<RuleHit>;
+      },
+    };
+    this.recheckCompiled = { key, statement };
+    return statement;
+  }
+
   /**
    * Re-checks some households at once (after an edit): the same hits and merge, limited to them, in one
    * short transaction that records a `recheck` run. Re-checks share the run lock; while a full run holds
@@ -540,13 +582,25 @@ export class QualityService {
         ruleCount: rules.codes.length,
       });
       const filter = { scope: province, householdIds: ids };
-      await this.repository.createHitsTable(trx);
-      await this.insertHits(trx, rules, context, filter);
+      // A household's hits are a few rows: read them, then merge them as arrays. The compiled statement of
+      // the rules is kept between re-checks (building and compiling it costs more than running it).
+      const rows: RuleHit[] = [];
+      if (rules.expression.length > 0) {
+        const compiled = this.recheckStatement(rules, context, province);
+        rows.push(...(await this.repository.executeHits(trx, compiled.withHouseholds(ids))));
+      }
+      const aggregate = this.repository.aggregateHitsForHouseholds(rules.aggregate, filter);
+      if (aggregate) rows.push(...(await aggregate.execute(trx)).rows);
+      const hits = sql<RuleHit>`SELECT * FROM unnest(
+          ${rows.map((row) => row.ruleCode)}::text[],
+          ${rows.map((row) => row.householdId)}::bigint[],
+          ${rows.map((row) => row.personId)}::bigint[]) AS hit (rule_code, household_id, person_id)`;
       const counts = await this.repository.mergeFindings(trx, {
         runId,
         ruleCodes: rules.codes,
         filter,
         now: new Date(),
+        hits,
       });
       await this.repository.finishRun(trx, runId, {
         status: 'succeeded',
