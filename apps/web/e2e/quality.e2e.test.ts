@@ -192,6 +192,11 @@ describe('data quality in the browser', () => {
       .filter({ hasText: '已整改' })
       .waitFor();
     await shot(phone.page, 'quality-household-fixed-phone');
+    await phone.page.goto(`${server.baseUrl}/quality/findings/list?ruleCode=HN-001`);
+    await phone.page.getByText('共 2 条').waitFor();
+    await settled(phone.page);
+    expect(await pageWidth(phone.page)).toBeLessThanOrEqual(390);
+    await shot(phone.page, 'quality-finding-list-phone');
     await phone.context.close();
 
     // The admin approves the exemption; the ranking counts the fix.
@@ -207,6 +212,12 @@ describe('data quality in the browser', () => {
       .getByRole('button', { name: /批\s*准/ })
       .click();
     await page.getByText('已批准豁免').waitFor();
+    await page.goto(`${server.baseUrl}/registry/households/${migrants.id}?tab=quality`);
+    const findings = page.locator('.ant-table-tbody');
+    await findings.locator('tr', { hasText: '吴春花' }).filter({ hasText: '已豁免' }).waitFor();
+    await findings.locator('tr', { hasText: '周大勇' }).filter({ hasText: '已整改' }).waitFor();
+    await settled(page);
+    await shot(page, 'quality-household-findings-desktop');
 
     await page.goto(
       `${server.baseUrl}/quality/rankings?regionCode=${regions.guyang}&orderBy=rectificationRate`,
