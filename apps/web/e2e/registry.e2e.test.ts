@@ -137,7 +137,8 @@ describe('registry in the browser', () => {
     await page.waitForURL(`${server.baseUrl}/`);
     await page.goto(`${server.baseUrl}/registry/households?monitoringCategory=monitored`);
     const table = page.locator('.ant-table-tbody');
-    await expect.poll(() => table.textContent()).toContain('刘大山');
+    // A full page load: on a loaded machine it takes longer than the poll's default second.
+    await expect.poll(() => table.textContent(), { timeout: 10_000 }).toContain('刘大山');
     expect(await table.textContent()).not.toContain('李桂英');
     await settled(page);
     await shot(page, 'registry-households-desktop');
