@@ -269,6 +269,10 @@ describe('monitoring at phone size', () => {
     await village.page.getByText('1 件已超期').waitFor();
     expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
     await shot(village.page, 'monitoring-workbench-phone');
+    await village.page.goto(`${server.baseUrl}/monitoring/visit`);
+    await village.page.getByLabel('身份证号码').waitFor();
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-visit-phone');
     await village.context.close();
 
     const { context, page } = await server.newPage();
@@ -280,6 +284,13 @@ describe('monitoring at phone size', () => {
     await page.goto(`${server.baseUrl}/monitoring/cases/${caseId}`);
     await page.getByText('已超期').first().waitFor();
     await shot(page, 'monitoring-case-desktop');
+    await page.goto(`${server.baseUrl}/monitoring/cases`);
+    await page.getByRole('link', { name: '导出国家系统格式' }).waitFor();
+    await page.getByText('钱晚办 户').waitFor();
+    await shot(page, 'monitoring-cases-desktop');
+    await page.goto(`${server.baseUrl}/monitoring/leads?`);
+    await page.getByRole('button', { name: '打印申报二维码' }).waitFor();
+    await shot(page, 'monitoring-leads-desktop');
     await context.close();
   });
 });

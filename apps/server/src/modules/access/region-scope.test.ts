@@ -146,6 +146,23 @@ beforeAll(async () => {
     identifiedAt: '202301',
     riskEliminated: false,
   });
+  // Approved this month: in the month's export of the owner's county.
+  await db
+    .insertInto('monitoringCases')
+    .values({
+      kind: 'identification',
+      regionCode: regions.chengnei,
+      householdId: ownerMonitored.id,
+      leadId: null,
+      state: 'approved',
+      stepStartedAt: new Date(),
+      stepDueAt: null,
+      chainDueAt: null,
+      createdBy: null,
+      outcome: 'approved',
+      closedAt: new Date(),
+    })
+    .execute();
 });
 const monitoringRows = () =>
   harness.database.db.selectFrom('monitoringCases').selectAll().orderBy('id').execute();
@@ -397,6 +414,26 @@ const probes: Record<string, Probe> = {
     kind: 'detail',
     as: 'village',
     url: () => `/api/monitoring/villages/${regions.chengnei}/self-report-link`,
+  },
+  'GET /api/monitoring/townships/:code/self-report-qr.pdf': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/monitoring/townships/${regions.guyang}/self-report-qr.pdf`,
+  },
+  'GET /api/monitoring/exports/national.xlsx': {
+    kind: 'file',
+    as: 'county',
+    url: () =>
+      `/api/monitoring/exports/national.xlsx?month=${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7).replace('-', '')}`,
+    contains: async (body) => {
+      const ExcelJS = (await import('../../excel.ts')).default;
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(body as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      for (const sheet of workbook.worksheets)
+        sheet.eachRow((row) => cells.push(...(row.values as unknown[]).map(String)));
+      return cells.includes(ownerMonitored.householdNo);
+    },
   },
   'GET /api/monitoring/leads': {
     kind: 'list',

@@ -52,5 +52,12 @@ export const monitoringErrors = {
     new AppError('monitoring.invalid_link', 404, '二维码无效或已过期，请重新扫描村里张贴的二维码'),
   challengeFailed: () =>
     new AppError('monitoring.challenge_failed', 400, '页面已过期或提交过快，请刷新页面后重新填写'),
+  notTownship: () => new AppError('monitoring.not_township', 400, '请选择一个乡镇，按乡镇打印各村的二维码'),
+  fontMissing: (path: string) =>
+    new AppError(
+      'monitoring.font_missing',
+      503,
+      `服务器缺少中文字体（${path}），无法生成 PDF，请联系运维人员安装`,
+    ),
   invalidAttachment: (reason: string) => new AppError('monitoring.invalid_attachment', 400, reason),
 };

@@ -514,6 +514,30 @@ export class MonitoringRepository {
     return row !== undefined;
   }
 
+  /** Households whose case of `kind` was approved in the Beijing month `month` (YYYYMM), within the scope. */
+  async listApprovedInMonth(options: {
+    scope: RegionRange;
+    month: string;
+    kind: 'identification' | 'elimination';
+  }) {
+    const start = `${options.month.slice(0, 4)}-${options.month.slice(4)}-01`;
+    const rows = await withRegionScope(
+      this.db.selectFrom('monitoringCases as c'),
+      options.scope,
+      'c.regionCode',
+    )
+      .select('c.householdId')
+      .where('c.kind', '=', options.kind)
+      .where('c.outcome', '=', 'approved')
+      .where(sql<boolean>`c.closed_at >= (${start}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`)
+      .where(
+        sql<boolean>`c.closed_at < ((${start}::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+      )
+      .orderBy('c.householdId')
+      .execute();
+    return rows.map((row) => row.householdId);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Workbench
 

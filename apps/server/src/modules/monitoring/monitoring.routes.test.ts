@@ -1,9 +1,10 @@
-import { beijingToday } from '@shouwang/domain';
+import { beijingToday, nationalColumns } from '@shouwang/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, TestClient } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
 import { type InsertedHousehold, insertHousehold } from '../../../test/registry-factory.ts';
+import ExcelJS from '../../excel.ts';
 import { addDays, workflows } from './monitoring.workflow.ts';
 import { selfReportTiming } from './self-report-guard.ts';
 
@@ -217,6 +218,25 @@ describe('self-report through the village QR code', () => {
     }
     expect(codes.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
     expect(codes[5]).toBe(429);
+  });
+});
+
+describe('QR sheet per township', () => {
+  it('prints every village of the township, six to an A4 page, and refuses a village code', async () => {
+    const villages = await harness.database.db
+      .selectFrom('regions')
+      .select('code')
+      .where('parentCode', '=', regions.guyang)
+      .execute();
+    const response = await county.get(`/api/monitoring/townships/${regions.guyang}/self-report-qr.pdf`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const pdf = response.rawPayload.toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    expect(pdf.match(/\/Type \/Page\b/g)?.length).toBe(Math.ceil(villages.length / 6));
+    expect(
+      (await county.get(`/api/monitoring/townships/${regions.chengnei}/self-report-qr.pdf`)).statusCode,
+    ).toBe(400);
   });
 });
 
@@ -525,6 +545,41 @@ describe('rejection and elimination', () => {
       eliminationMethod: 'assisted',
       eliminatedAt: beijingToday().slice(0, 7).replace('-', ''),
     });
+  });
+});
+
+describe('export to the national system', () => {
+  const sheets = async (client: TestClient, month: string) => {
+    const response = await client.get(`/api/monitoring/exports/national.xlsx?month=${month}`);
+    expect(response.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    return workbook.worksheets.map((sheet) => {
+      const rows: string[][] = [];
+      sheet.eachRow((row) =>
+        rows.push((row.values as unknown[]).slice(1).map((value) => String(value ?? ''))),
+      );
+      return { name: sheet.name, rows };
+    });
+  };
+
+  it("writes the month's approved and eliminated households in the national column layout", async () => {
+    const month = beijingToday().slice(0, 7).replace('-', '');
+    const [identified, eliminated] = await sheets(county, month);
+    expect(identified?.name).toBe('新识别监测对象');
+    expect(identified?.rows[2]).toEqual(nationalColumns.map((column) => column.header));
+    const column = (header: string) => nationalColumns.findIndex((item) => item.header === header);
+    const rows = identified?.rows.slice(3) ?? [];
+    const members = rows.filter((row) => row[column('户编号')] === household.householdNo);
+    expect(members.length).toBe(3);
+    expect(members[0]?.[column('监测对象类别')]).toBe('突发严重困难户');
+    expect(members[0]?.[column('县')]).toBe('兰考县');
+    expect(eliminated?.rows.slice(3).some((row) => row[column('风险是否已消除')] === '是')).toBe(true);
+    // Another county's export holds none of these households.
+    const [otherIdentified, otherEliminated] = await sheets(otherCounty, month);
+    expect(otherIdentified?.rows.length).toBe(3);
+    expect(otherEliminated?.rows.length).toBe(3);
+    expect((await village.get(`/api/monitoring/exports/national.xlsx?month=${month}`)).statusCode).toBe(403);
   });
 });
 

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clientContext, requirePrincipal } from '../access/index.ts';
@@ -14,6 +15,7 @@ import {
   LeadDetailSchema,
   LeadListQuery,
   LeadListSchema,
+  MonthQuery,
   NoticeBody,
   ObjectionBody,
   ObjectionParams,
@@ -72,6 +74,67 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const token = await app.monitoring.selfReportToken(requirePrincipal(request), request.params.code);
       return { token, path: `/report/${token}` };
+    },
+  });
+
+  app.get('/townships/:code/self-report-qr.pdf', {
+    schema: {
+      tags: ['monitoring'],
+      summary: '打印乡镇各村的农户自主申报二维码（PDF，每页 6 个村）',
+      params: VillageParams,
+    },
+    config: { access: read },
+    handler: async (request, reply) => {
+      const output = new PassThrough();
+      // The address farmers' phones reach: configured for deployments behind a proxy, else this request's.
+      const baseUrl = process.env.SHOUWANG_PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+      const sheet = await app.monitoring.writeSelfReportSheet(
+        requirePrincipal(request),
+        request.params.code,
+        baseUrl.replace(/\/$/, ''),
+        output,
+      );
+      reply
+        .header('content-type', 'application/pdf')
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(`${sheet.township.name}-农户自主申报二维码.pdf`)}`,
+        );
+      sheet.write().catch((error) => {
+        request.log.error({ err: error }, 'QR sheet failed');
+        output.destroy(error);
+      });
+      return reply.send(output);
+    },
+  });
+
+  app.get('/exports/national.xlsx', {
+    schema: {
+      tags: ['monitoring'],
+      summary: '导出本月新识别与风险消除的监测对象（国家系统列格式，xlsx）',
+      querystring: MonthQuery,
+    },
+    config: { access: { permission: 'monitoring:export', regionBound: true } },
+    handler: async (request, reply) => {
+      const output = new PassThrough();
+      const month = request.query.month;
+      const exported = await app.monitoring.writeMonthlyNationalExport(
+        requirePrincipal(request),
+        month,
+        output,
+        ip(request),
+      );
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(`监测对象-${month}.xlsx`)}`,
+        );
+      exported.write().catch((error) => {
+        request.log.error({ err: error }, 'national export failed');
+        output.destroy(error);
+      });
+      return reply.send(output);
     },
   });
 

@@ -239,6 +239,10 @@ export const TodosSchema = Type.Object({
   items: Type.Array(CaseListItemSchema),
 });
 
+export const MonthQuery = Type.Object({
+  month: Type.String({ pattern: '^\\d{6}$', description: '年月，如 202611' }),
+});
+
 export const ProgressQuery = Type.Object({
   regionCode: Type.Optional(Type.String({ pattern: '^\\d{12}$' })),
 });

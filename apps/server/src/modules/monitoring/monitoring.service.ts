@@ -1,12 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { beijingToday, codeTables, idNumberProblem, phoneProblem } from '@shouwang/domain';
+import type { Writable } from 'node:stream';
+import { beijingToday, codeTables, idNumberProblem, monthProblem, phoneProblem } from '@shouwang/domain';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { Database, LeadChannel, LeadStatus } from '../../db/database.ts';
+import ExcelJS from '../../excel.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type RegionRange, regionLevelOf, regionRange } from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
+import { nationalHeaders } from '../registry/national-rows.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import { checkRiskTypes } from '../registry/registry.validation.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -28,6 +31,7 @@ import {
   workflows,
 } from './monitoring.workflow.ts';
 import { checkChallenge, issueChallenge, villageOfToken, villageToken } from './self-report-guard.ts';
+import { sheetFont, sheetFontAvailable, writeSelfReportSheet } from './self-report-sheet.ts';
 
 type Actor = Pick<Principal, 'userId' | 'username' | 'regionCode' | 'roles' | 'regionLevel' | 'scope'>;
 
@@ -103,6 +107,30 @@ export class MonitoringService {
     const village = await this.regions.getOrThrow(principal, villageCode);
     if (village.level !== 'village') throw monitoringErrors.invalidLink();
     return villageToken(await this.key(), village.code);
+  }
+
+  /**
+   * The printable QR sheet of a township: every village of it, each with its signed self-report link
+   * under `baseUrl` (the address farmers' phones reach).
+   */
+  async writeSelfReportSheet(principal: Principal, townshipCode: string, baseUrl: string, output: Writable) {
+    const township = await this.regions.getOrThrow(principal, townshipCode);
+    if (township.level !== 'township') throw monitoringErrors.notTownship();
+    if (!sheetFontAvailable()) throw monitoringErrors.fontMissing(sheetFont.path);
+    const secret = await this.key();
+    const villages = (await this.regions.listChildren(principal, township.code)).map((village) => ({
+      name: village.name,
+      fullName: village.fullName,
+      url: `${baseUrl}/report/${villageToken(secret, village.code)}`,
+    }));
+    await this.audit.record({
+      action: 'monitoring.print_qr_sheet',
+      actor: principal,
+      outcome: 'success',
+      regionCode: township.code,
+      detail: { villages: villages.length },
+    });
+    return { township, villages, write: () => writeSelfReportSheet(township, villages, output) };
   }
 
   /** What the public form needs: the village named by the QR token, and a fresh challenge. */
@@ -1000,6 +1028,55 @@ export class MonitoringService {
       limit: query.pageSize,
     });
     return rows.map((row) => ({ ...row, stateLabel: stateLabel(row.kind, row.state) }));
+  }
+
+  /**
+   * The month's newly approved (one sheet) and eliminated (another) households of the caller's region in
+   * the national column layout, one row per current member, for entry into the national system.
+   */
+  async writeMonthlyNationalExport(principal: Principal, month: string, output: Writable, ip: string | null) {
+    const problem = monthProblem('月份', month);
+    if (problem) throw monitoringErrors.invalidReport({ month: problem });
+    const [identified, eliminated] = await Promise.all([
+      this.repository.listApprovedInMonth({ scope: principal.scope, month, kind: 'identification' }),
+      this.repository.listApprovedInMonth({ scope: principal.scope, month, kind: 'elimination' }),
+    ]);
+    await this.audit.record({
+      action: 'monitoring.export_national',
+      actor: principal,
+      ip,
+      outcome: 'success',
+      detail: { month, identified: identified.length, eliminated: eliminated.length },
+    });
+    const registry = this.registry;
+    return {
+      async write() {
+        const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+          stream: output,
+          useStyles: false,
+          useSharedStrings: false,
+        });
+        for (const [title, householdIds] of [
+          ['新识别监测对象', identified],
+          ['风险消除', eliminated],
+        ] as const) {
+          const sheet = workbook.addWorksheet(title);
+          sheet
+            .addRow([`（自定义）监测对象信息 · ${month.slice(0, 4)} 年 ${Number(month.slice(4))} 月${title}`])
+            .commit();
+          sheet
+            .addRow([
+              `导出时间：${new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')}`,
+            ])
+            .commit();
+          sheet.addRow(nationalHeaders).commit();
+          for await (const row of registry.nationalRows(principal, [...householdIds]))
+            sheet.addRow(row).commit();
+          sheet.commit();
+        }
+        await workbook.commit();
+      },
+    };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { nationalColumns } from '@shouwang/domain';
 import {
   type Compilable,
   CompiledQuery,
@@ -20,6 +21,7 @@ import type {
 } from '../../db/database.ts';
 import { withRegionScope } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
+import type { NationalSourceRow } from './national-rows.ts';
 
 type Executor = Kysely<Database>;
 
@@ -153,6 +155,12 @@ const birthDayOf = (column: string) => sql<string | null>`to_char(${sql.ref(colu
 /** Ids are bigint: anything else cannot name a row (and must not reach SQL as one). */
 function isRowId(id: string): boolean {
   return /^\d{1,18}$/.test(id);
+}
+
+function chunks<Item>(items: Item[], size: number): Item[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 }
 
 function escapeLike(text: string): string {
@@ -491,6 +499,78 @@ export class RegistryRepository {
       .where('person.status', 'in', ['active', 'absent'])
       .orderBy('person.id')
       .executeTakeFirst();
+  }
+
+  /**
+   * One page (keyset on household, person) of the current members of the given households, with every
+   * field of the national layout: household and person columns, region names, the latest year's income,
+   * risks in order and measures by category. Set-based: one statement per page.
+   */
+  async nationalRowsPage(options: {
+    scope: RegionRange;
+    householdIds: string[];
+    after: { householdId: string; personId: string } | null;
+    limit: number;
+  }): Promise<NationalSourceRow[]> {
+    if (options.householdIds.length === 0) return [];
+    const householdFields = nationalColumns
+      .filter(
+        (column) => column.target === 'household' || ['regionCode', 'householdNo'].includes(column.field),
+      )
+      .map((column) => column.field);
+    const personFields = nationalColumns
+      .filter((column) => column.target === 'person' && column.field !== 'birthDate')
+      .map((column) => column.field);
+    const after = options.after;
+    const rows = await withRegionScope(
+      this.db.selectFrom('persons as p').innerJoin('households as h', 'h.id', 'p.householdId'),
+      options.scope,
+      'p.regionCode',
+    )
+      .select([
+        'p.id as personId',
+        'p.householdId',
+        // jsonb_build_object takes at most 100 arguments: build it in parts and merge them.
+        sql<Record<string, unknown>>`${sql.join(
+          chunks(
+            [
+              ...householdFields.map((field) => sql`${field}::text, ${sql.ref(`h.${field}`)}`),
+              ...personFields.map((field) => sql`${field}::text, ${sql.ref(`p.${field}`)}`),
+              sql`'birthDate', to_char(p.birth_date, 'YYYYMMDD')`,
+              sql`'countyName', (SELECT name FROM regions WHERE code = rpad(left(p.region_code, 6), 12, '0'))`,
+              sql`'townshipName', (SELECT name FROM regions WHERE code = rpad(left(p.region_code, 9), 12, '0'))`,
+              sql`'villageName', (SELECT name FROM regions WHERE code = p.region_code)`,
+            ],
+            40,
+          ).map((part) => sql`jsonb_build_object(${sql.join(part)})`),
+          sql` || `,
+        )}`.as('fields'),
+        sql<Record<string, unknown> | null>`(SELECT row_to_json(income) FROM household_incomes income
+          WHERE income.household_id = h.id ORDER BY income.year DESC LIMIT 1)`.as('income'),
+        sql<
+          string[] | null
+        >`(SELECT array_agg(risk.risk_type ORDER BY risk.position) FROM household_risks risk
+          WHERE risk.household_id = h.id)`.as('risks'),
+        sql<Record<string, string> | null>`(SELECT json_object_agg(grouped.category, grouped.values) FROM (
+          SELECT measure.category, string_agg(measure.value, ',' ORDER BY measure.value) AS values
+          FROM household_measures measure WHERE measure.household_id = h.id GROUP BY measure.category) grouped)`.as(
+          'measures',
+        ),
+      ])
+      .where('p.householdId', 'in', options.householdIds)
+      .where('p.status', 'in', ['active', 'absent'])
+      .$call((query) =>
+        after
+          ? query.where(
+              sql<boolean>`(p.household_id, p.id) > (${after.householdId}::bigint, ${after.personId}::bigint)`,
+            )
+          : query,
+      )
+      .orderBy('p.householdId')
+      .orderBy('p.id')
+      .limit(options.limit)
+      .execute();
+    return rows;
   }
 
   /** Locks a household row for a change made on behalf of another module's decision. */

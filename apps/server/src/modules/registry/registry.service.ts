@@ -6,6 +6,7 @@ import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type RegionRange, regionRange } from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
+import { nationalRowValues } from './national-rows.ts';
 import { registryErrors } from './registry.errors.ts';
 import { householdFields, personFields } from './registry.fields.ts';
 import {
@@ -510,6 +511,29 @@ export class RegistryService {
       }
     }
     await this.repository.insertHistory(executor, history);
+  }
+
+  /**
+   * The current members of the given households as rows of the national layout (text per column, in
+   * column order), read in pages so that a large export never sits in memory whole.
+   */
+  async *nationalRows(
+    principal: Pick<Principal, 'scope'>,
+    householdIds: string[],
+  ): AsyncGenerator<Array<string | null>> {
+    let after: { householdId: string; personId: string } | null = null;
+    for (;;) {
+      const page = await this.repository.nationalRowsPage({
+        scope: principal.scope,
+        householdIds,
+        after,
+        limit: 2_000,
+      });
+      for (const row of page) yield nationalRowValues(row);
+      const last = page.at(-1);
+      if (!last || page.length < 2_000) return;
+      after = { householdId: last.householdId, personId: last.personId };
+    }
   }
 
   /** The whole ID number and phone of one person; every call leaves an audit entry before answering. */

@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { buildAccess } from '../../access.ts';
 import { minuteFormat } from '../../locales/zh-CN/index.ts';
 import { useMeOrThrow } from '../auth/service.ts';
+import { QrSheetButton } from './components/qr-sheet-button.tsx';
 import { riskTypeLabel } from './labels.ts';
 import {
   channelLabels,
@@ -76,11 +77,14 @@ export function LeadsPage() {
     <PageContainer
       title="线索"
       extra={
-        access.canReportLeads && (
-          <Link to="/monitoring/visit">
-            <Button type="primary">走访登记</Button>
-          </Link>
-        )
+        <Flex gap={8} wrap>
+          <QrSheetButton user={user} />
+          {access.canReportLeads && (
+            <Link to="/monitoring/visit">
+              <Button type="primary">走访登记</Button>
+            </Link>
+          )}
+        </Flex>
       }
     >
       <Flex vertical gap={12}>
