@@ -86,10 +86,12 @@ export const registerAnalyticsCommands: RegisterCommands = (program) => {
           eliminationYear: yearOption('--elimination-year', options.eliminationYear),
         };
         if (options.xlsx) {
+          // The view first: a wrong region or filter leaves no empty file behind.
+          const view = await app.analytics.getReport(principal, query);
           const file = path.resolve(options.xlsx);
           const output = createWriteStream(file);
           const closed = once(output, 'close');
-          const view = await app.analytics.exportReport(principal, query, { output });
+          await app.analytics.exportView(principal, view, { output });
           await closed;
           log(`已导出 ${view.region.fullName}${view.report.title}：${file}`);
           return;

@@ -89,7 +89,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'content-disposition',
           `attachment; filename*=UTF-8''${encodeURIComponent(`${view.region.name}${view.report.title}-${stamp}.xlsx`)}`,
         );
-      app.analytics.exportReport(principal, query, { output, ip: request.ip }).catch((error) => {
+      app.analytics.exportView(principal, view, { output, ip: request.ip }).catch((error) => {
         request.log.error({ err: error }, 'report export failed');
         output.destroy(error);
       });

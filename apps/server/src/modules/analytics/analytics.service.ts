@@ -266,13 +266,12 @@ export class AnalyticsService {
     };
   }
 
-  /** Writes the report view as xlsx exactly as the screen shows it; the export is audited first. */
-  async exportReport(
+  /** Writes a report view as xlsx exactly as the screen shows it; the export is audited first. */
+  async exportView(
     caller: Principal,
-    query: ReportQuery,
+    view: ReportView,
     options: { output: Writable; ip?: string | null },
-  ): Promise<ReportView> {
-    const view = await this.getReport(caller, query);
+  ): Promise<void> {
     await this.audit.record({
       action: 'analytics.export',
       actor: caller.userId ? caller : null,
@@ -288,6 +287,5 @@ export class AnalyticsService {
       output: options.output,
       exportedBy: `${caller.displayName}（${caller.username}）`,
     });
-    return view;
   }
 }
