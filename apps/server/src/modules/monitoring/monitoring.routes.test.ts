@@ -486,6 +486,22 @@ describe('rejection and elimination', () => {
     expect(response.json().code).toBe('monitoring.no_labour_hold');
   });
 
+  it('judges the income criterion against the monitoring line of the income year', async () => {
+    const monitored = await insertHousehold(harness.database.db, {
+      regionCode: regions.chengnei,
+      monitoringCategory: 'marginal',
+      identifiedAt: '202301',
+      riskEliminated: false,
+      incomes: [{ year: 2024, netIncomePerPerson: 9800 }],
+    });
+    await harness.app.settings.setFromText('monitoringLine.2024', '10000', null);
+    const caseId = (await village.post(`/api/monitoring/households/${monitored.id}/elimination`)).json().id;
+    const opened = await caseOf(village, caseId);
+    const income = opened.criteria.items.find((item: { key: string }) => item.key === 'income');
+    expect(income.fromData).toBe(false);
+    expect(income.evidence).toContain('监测标准 10000 元');
+  });
+
   it('runs elimination through the same chain once every criterion holds', async () => {
     const monitored = await insertHousehold(harness.database.db, {
       regionCode: regions.chengnei,

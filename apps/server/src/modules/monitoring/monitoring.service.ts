@@ -540,8 +540,9 @@ export class MonitoringService {
   /** The elimination criteria: what the registry says, and what the verifying cadre attested. */
   private async criteriaOf(principal: Principal, found: CaseRow) {
     const detail = await this.registry.getHouseholdDetail(principal, found.householdId);
-    const incomeLine = Number(await this.settings.get('monitoring.incomeLine'));
     const latest = [...detail.incomes].sort((a, b) => b.year - a.year)[0];
+    // The line of the income's own statistics year: the one setting the quality rules read too.
+    const incomeLine = latest ? await this.settings.monitoringLine(latest.year) : Number.NaN;
     const perPerson = latest
       ? Number(latest.postNetIncomePerPerson ?? latest.netIncomePerPerson ?? Number.NaN)
       : Number.NaN;

@@ -130,11 +130,6 @@ export const settingDefinitions = {
     defaultValue: 20,
     parse: positiveInteger('monitoring.chainWorkingDays', 120),
   },
-  'monitoring.incomeLine': {
-    label: '防止返贫监测标准（元/人·年）',
-    defaultValue: 7300,
-    parse: positiveInteger('monitoring.incomeLine', 100_000),
-  },
   'monitoring.attachmentMegabytes': {
     label: '监测附件大小上限（MB）',
     defaultValue: 5,
