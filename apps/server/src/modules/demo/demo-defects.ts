@@ -722,7 +722,10 @@ export const defectCatalogue: DefectDefinition[] = [
         context,
         (member) => !plainId(member),
         (record) => {
-          record.idType = '';
+          // A blank type beside a 20/22-character certificate number reads as 残疾人证 on import,
+          // so the defect is the identity card number (its first 18 characters) under 居民身份证.
+          record.idType = label('idType', 'resident_id');
+          record.idNumber = record.idNumber.slice(0, 18);
         },
       ),
   },

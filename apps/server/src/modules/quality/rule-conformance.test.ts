@@ -239,9 +239,6 @@ describe('rule SQL conformance with the evaluator', () => {
       (item) => item.defects.length > 0,
     );
     const codes = new Set(starterRules.map((rule) => rule.code));
-    // The import reads a blank 证件类型 beside a 20/22-character number as 残疾人证 (national-sync.md),
-    // so the demo's LOG-015 defect (type blanked on a disability certificate) never reaches the registry.
-    codes.delete('LOG-015');
     const missing: string[] = [];
     let checked = 0;
     for (const item of ledger) {
