@@ -628,8 +628,9 @@ export class QualityRepository {
       );
   }
 
-  async searchFindings(filters: FindingFilters & { offset: number; limit: number }): Promise<FindingRow[]> {
-    return (await this.findingsQuery(filters)
+  /** The columns of a finding as lists and exports show it (household, person, village). */
+  private findingRowsQuery(filters: FindingFilters) {
+    return this.findingsQuery(filters)
       .innerJoin('households as h', 'h.id', 'f.householdId')
       .leftJoin('persons as p', 'p.id', 'f.personId')
       .leftJoin('regions as region', 'region.code', 'f.regionCode')
@@ -652,7 +653,11 @@ export class QualityRepository {
         'f.lastSeenAt',
         'f.fixedAt',
         'f.exemptUntil',
-      ])
+      ]);
+  }
+
+  async searchFindings(filters: FindingFilters & { offset: number; limit: number }): Promise<FindingRow[]> {
+    return (await this.findingRowsQuery(filters)
       .select((eb) =>
         eb
           .selectFrom('persons as head')
@@ -812,31 +817,8 @@ export class QualityRepository {
     afterId: string;
     limit: number;
   }): Promise<FindingRow[]> {
-    return (await this.findingsQuery(options)
-      .innerJoin('households as h', 'h.id', 'f.householdId')
-      .leftJoin('persons as p', 'p.id', 'f.personId')
-      .leftJoin('regions as region', 'region.code', 'f.regionCode')
-      .select([
-        'f.id',
-        'f.ruleCode',
-        'rule.name as ruleName',
-        'rule.scope as ruleScope',
-        'rule.severity',
-        'rule.category',
-        'f.householdId',
-        'h.householdNo',
-        'f.personId',
-        'p.name as personName',
-        'p.idNumber',
-        'f.regionCode',
-        'region.fullName as regionFullName',
-        'f.status',
-        'f.firstSeenAt',
-        'f.lastSeenAt',
-        'f.fixedAt',
-        'f.exemptUntil',
-        sql<null>`NULL`.as('headName'),
-      ])
+    return (await this.findingRowsQuery(options)
+      .select(sql<null>`NULL`.as('headName'))
       .where('f.id', '>', options.afterId)
       .orderBy('f.id')
       .limit(options.limit)
