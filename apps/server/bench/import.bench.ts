@@ -11,6 +11,7 @@ import { writeNationalFile } from '../src/modules/demo/national-file-writer.ts';
 import { villagesFromDivisionData } from '../src/modules/demo/test-villages.ts';
 import { ExchangeService } from '../src/modules/exchange/exchange.service.ts';
 import { loadProvinceRegions } from '../src/modules/regions/regions.loader.ts';
+import { measureHouseholdList } from './household-list.ts';
 import type { BenchContext } from './run.ts';
 
 /** Households per scale (DESIGN.md §6): a county of 兰考县, or the whole of Henan. */
@@ -43,7 +44,8 @@ async function measure<T>(
 export const importBenchmark = {
   description:
     'national sync import of a generated national CSV (--scale county|province, --rows households): ' +
-    'first import into an empty registry, re-import of the same file, and a plain COPY of the same rows',
+    "first import into an empty registry, the household list's first page for every filter, re-import of " +
+    'the same file, and a plain COPY of the same rows',
   async run({ database, options, report }: BenchContext) {
     const scale = scales[options.scale ?? 'county'];
     if (!scale) throw new Error(`unknown scale ${options.scale}; use county or province`);
@@ -76,6 +78,7 @@ export const importBenchmark = {
       if (first.result.status !== 'succeeded') {
         throw new Error(`import failed: ${JSON.stringify(first.result.errors.slice(0, 5))}`);
       }
+      const list = await measureHouseholdList(database, audit);
       const again = await measure(() =>
         exchange.importNationalFile({ filePath: file, principal, year: 2025 }),
       );
@@ -99,6 +102,7 @@ export const importBenchmark = {
         're-import (no changes)': `${again.seconds.toFixed(1)} s, ${rate(again.seconds)} persons/s, peak RSS ${again.peakRssMb} MB; ${JSON.stringify(again.result.persons)}`,
         'plain COPY of the same rows': `${plain.seconds.toFixed(1)} s, ${rate(plain.seconds)} rows/s`,
         'import / plain COPY': `${(first.seconds / plain.seconds).toFixed(1)}× (first), ${(again.seconds / plain.seconds).toFixed(1)}× (re-import)`,
+        ...list,
       });
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -113,6 +113,8 @@ export interface HouseholdSearchOptions {
   monitoringCategory?: string;
   riskEliminated?: boolean;
   riskType?: string;
+  /** Whether the household has open quality findings (its own or its members'). */
+  hasFindings?: boolean;
   text?: TextMatch;
   status: 'active' | 'absent' | 'all';
 }
@@ -175,7 +177,8 @@ export class RegistryRepository {
 
   /** The filters of the household list; add one with another `$call`. */
   private householdSearch(options: HouseholdSearchOptions) {
-    const { region, householdType, monitoringCategory, riskEliminated, riskType, text, status } = options;
+    const { region, householdType, monitoringCategory, riskEliminated, riskType, hasFindings, text, status } =
+      options;
     return withRegionScope(this.db.selectFrom('households as h'), options.scope, 'h.regionCode')
       .$call((query) => (region ? withRegionScope(query, region, 'h.regionCode') : query))
       .$call((query) => (status === 'all' ? query : query.where('h.status', '=', status)))
@@ -202,6 +205,20 @@ export class RegistryRepository {
             )
           : query,
       )
+      .$call((query) => {
+        if (hasFindings === undefined) return query;
+        // Findings are the quality module's; the list only asks whether an open one names the household.
+        return query.where((eb) => {
+          const openFinding = eb.exists(
+            eb
+              .selectFrom('qualityFindings as finding')
+              .select(sql.lit(1).as('one'))
+              .whereRef('finding.householdId', '=', 'h.id')
+              .where('finding.status', '=', 'open'),
+          );
+          return hasFindings ? openFinding : eb.not(openFinding);
+        });
+      })
       .$call((query) => {
         if (!text) return query;
         if (text.householdNo !== undefined) return query.where('h.householdNo', '=', text.householdNo);

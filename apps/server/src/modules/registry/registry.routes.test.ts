@@ -162,6 +162,32 @@ describe('GET /api/households', () => {
     ).toEqual([marginal.id]);
   });
 
+  it('filters by open quality findings: fixed and exempted ones do not count', async () => {
+    const { rows } = await harness.database.pool.query<{ id: string }>(
+      `INSERT INTO quality_runs (trigger, status, region_code) VALUES ('cli', 'succeeded', $1) RETURNING id`,
+      [regions.chengnei],
+    );
+    const runId = rows[0]?.id;
+    const finding = (household: InsertedHousehold, status: string) =>
+      harness.database.pool.query(
+        `INSERT INTO quality_findings (rule_code, household_id, person_id, region_code, status,
+           first_seen_run, first_seen_at, last_seen_run, last_seen_at)
+         VALUES ('ID-001', $1, $2, $3, $4, $5, now(), $5, now())`,
+        [household.id, household.members[0]?.id, regions.chengnei, status, runId],
+      );
+    await finding(marginal, 'open');
+    await finding(lifted, 'fixed');
+    await finding(unstable, 'exempted');
+    try {
+      expect(await listIds(village, '?hasFindings=true')).toEqual([marginal.id]);
+      expect(await listIds(village, '?hasFindings=false')).toEqual([lifted.id, unstable.id]);
+      expect(await listIds(village, '?hasFindings=true&householdType=lifted')).toEqual([]);
+    } finally {
+      await harness.database.pool.query('DELETE FROM quality_findings WHERE first_seen_run = $1', [runId]);
+      await harness.database.pool.query('DELETE FROM quality_runs WHERE id = $1', [runId]);
+    }
+  });
+
   it('filters by a region at any level within the scope, and refuses one outside it', async () => {
     expect(await listIds(county, `?regionCode=${regions.renzhuang}`)).toEqual([neighbour.id]);
     expect(await listIds(county, `?regionCode=${regions.guyang}&riskType=illness`)).toEqual([marginal.id]);

@@ -36,6 +36,9 @@ export const HouseholdListQuery = Type.Object({
   ),
   riskEliminated: Type.Optional(Type.Boolean()),
   riskType: Type.Optional(Type.Union(codesOf('riskType'))),
+  hasFindings: Type.Optional(
+    Type.Boolean({ description: 'true = 有未整改的质量问题，false = 没有（已豁免、已整改的不算）' }),
+  ),
   q: Type.Optional(
     Type.String({
       maxLength: 50,

@@ -73,6 +73,7 @@ export interface HouseholdListQuery {
   monitoringCategory?: string;
   riskEliminated?: boolean;
   riskType?: string;
+  hasFindings?: boolean;
   q?: string;
   status: 'active' | 'absent' | 'all';
   page: number;
@@ -198,6 +199,7 @@ export class RegistryService {
       monitoringCategory: query.monitoringCategory,
       riskEliminated: query.riskEliminated,
       riskType: query.riskType,
+      hasFindings: query.hasFindings,
       text: await this.searchText(principal, query.q),
       status: query.status,
     };

@@ -38,6 +38,7 @@ export interface HouseholdFilters {
   monitoringCategory?: string;
   riskEliminated?: 'true' | 'false';
   riskType?: string;
+  hasFindings?: 'true' | 'false';
   q?: string;
   status?: 'active' | 'absent' | 'all';
 }

@@ -17,6 +17,11 @@ const eliminatedOptions = [
   { value: 'false', label: '未消除' },
 ];
 
+const findingsOptions = [
+  { value: 'true', label: '有待整改问题' },
+  { value: 'false', label: '无待整改问题' },
+];
+
 const statusOptions = [
   { value: 'active', label: '正常' },
   { value: 'absent', label: '国家系统中已无' },
@@ -29,6 +34,7 @@ const emptyFilters: HouseholdFilters = {
   monitoringCategory: undefined,
   riskEliminated: undefined,
   riskType: undefined,
+  hasFindings: undefined,
   q: undefined,
   status: 'active',
 };
@@ -92,12 +98,15 @@ export function HouseholdFilterBar({
         style={{ width: selectWidth }}
       />
     </Form.Item>,
+    <Form.Item key="hasFindings" label="质量问题" name="hasFindings" hidden={folded}>
+      <Select options={findingsOptions} allowClear placeholder="全部" style={{ width: selectWidth }} />
+    </Form.Item>,
     <Form.Item key="status" label="状态" name="status" hidden={folded}>
       <Select options={statusOptions} style={{ width: selectWidth }} />
     </Form.Item>,
   ];
   // Desks: region first, the search box before the status; phones: the search box first.
-  const fields = wide ? [...filters.slice(0, 5), search, filters[5]] : [search, ...filters];
+  const fields = wide ? [...filters.slice(0, 6), search, filters[6]] : [search, ...filters];
 
   return (
     <FilterForm<HouseholdFilters>
