@@ -52,6 +52,13 @@ const identifier = (name: string): RawBuilder<unknown> => {
 };
 const list = (items: RawBuilder<unknown>[]) => sql.join(items, sql`, `);
 
+/**
+ * Work tables of one import are written once and read a few times within minutes, and analysed by the
+ * import itself where a plan needs it: autovacuum would only read gigabytes of them at province size
+ * while the typing pass runs.
+ */
+const workTable = sql`WITH (autovacuum_enabled = false)`;
+
 /** Blank-like characters a cell may carry around its value: spaces, tabs, NBSP, ideographic space. */
 const blankCharacters = sql.raw(`E' \\t\\u00A0\\u3000'`);
 /** What JavaScript's trim() removes around a place name, among what occurs in files. */
@@ -188,7 +195,7 @@ export class NationalStagingRepository {
     );
     await sql`
       CREATE UNLOGGED TABLE national_stage (ordinal bigint GENERATED ALWAYS AS IDENTITY, row_number int
-        ${definitions.length > 0 ? sql`, ${list(definitions)}` : sql``})`.execute(this.db);
+        ${definitions.length > 0 ? sql`, ${list(definitions)}` : sql``}) ${workTable}`.execute(this.db);
   }
 
   /** COPY of a csv's records as they are (see CsvRecordScanner). */
@@ -242,7 +249,7 @@ export class NationalStagingRepository {
   async insertPlaces() {
     const fold = (column: string) => sql`translate(place.${sql.raw(column)}, ' 　（）', '()')`;
     await sql`
-      CREATE UNLOGGED TABLE national_places AS
+      CREATE UNLOGGED TABLE national_places ${workTable} AS
       SELECT place.*,
         ${fold('county_name')} AS county_folded, ${fold('township_name')} AS township_folded,
         ${fold('village_name')} AS village_folded,
@@ -417,7 +424,7 @@ export class NationalStagingRepository {
         ) AS prepared
         OFFSET 0
       ) AS converted`;
-    await sql`CREATE UNLOGGED TABLE sync_rows AS ${typed(sql`true`)} WITH NO DATA`.execute(this.db);
+    await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${typed(sql`true`)} WITH NO DATA`.execute(this.db);
     // The typing pass is most of the CPU of an import: each connection types its own range of the
     // stage's pages (a TID range scan), PostgreSQL cannot run these layers in its parallel workers.
     const { rows } = await sql<{ pages: string }>`
