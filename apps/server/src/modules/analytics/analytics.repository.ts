@@ -35,7 +35,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { RegionLevel } from '../../db/database.ts';
 import { regionScopeCondition } from '../access/region-scope.ts';
-import type { RegionRange } from '../regions/region-code.ts';
+import { type RegionRange, regionRange } from '../regions/region-code.ts';
 import type { LiftedStatus, MonitoredStatus } from './analytics.reports.ts';
 
 export interface CubeRow {
@@ -71,6 +71,8 @@ export interface RefreshRecord {
 }
 
 const refreshLockKey = 0x5357_4143; // 'SWAC'
+
+const countyRange = (county: string) => regionRange(county.padEnd(12, '0'), 'county');
 
 /** Birth date from ID digits 7–14 when they form a real date, else the birth_date column. */
 const birthDate = sql`coalesce(
@@ -265,6 +267,67 @@ export class AnalyticsRepository {
       await sql`ANALYZE analytics_cube`.execute(trx);
       return Number(counted.rows[0]?.count ?? 0);
     });
+  }
+
+  /**
+   * Recomputes the cube rows of some counties (after an import of theirs) and the city and province
+   * rows above them, in place: the rest of the cube is left as it is. Only valid for the years and
+   * reference dates the cube was built with (the service checks); the numbers equal a full rebuild's.
+   */
+  async refreshCounties(options: { years: number[]; referenceDates: string[]; counties: string[] }) {
+    const counties = [...new Set(options.counties)].sort();
+    const cities = [...new Set(counties.map((county) => county.slice(0, 4)))];
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
+      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+      await sql`SET LOCAL enable_sort = off`.execute(trx);
+      const inCounties = sql<SqlBool>`(${sql.join(
+        counties.map((county) => {
+          const range = countyRange(county);
+          return sql`(h.region_code >= ${range.lo} AND h.region_code < ${range.hi})`;
+        }),
+        sql` OR `,
+      )})`;
+      await sql`
+        DELETE FROM analytics_cube
+        WHERE (region_level IN ('township', 'county') AND left(region_code, 6) = ANY(${counties}::text[]))
+          OR (region_level = 'city' AND left(region_code, 4) = ANY(${cities}::text[]))
+          OR region_level = 'province'`.execute(trx);
+      await sql`
+        INSERT INTO analytics_cube (statistics_year, region_level, region_code, lifted_status,
+          monitored_status, monitoring_category, dimension, period, value, households, persons)
+        SELECT statistics_year, 'township', region_code, lifted_status, monitored_status, monitoring_category,
+          dimension, period, value, households, persons
+        FROM (${countsQuery({ ...options, digits: 9, where: inCounties })}) AS counts`.execute(trx);
+      // Levels above from township rows, as the full rebuild does: the counties refreshed, their
+      // cities and the province (a few hundred thousand rows at province scale).
+      await sql`
+        INSERT INTO analytics_cube (statistics_year, region_level, region_code, lifted_status,
+          monitored_status, monitoring_category, dimension, period, value, households, persons)
+        SELECT c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
+          sum(c.households), sum(c.persons)
+        FROM analytics_cube c
+        CROSS JOIN (VALUES ('county', 6), ('city', 4), ('province', 2)) AS l (level, digits)
+        WHERE c.region_level = 'township'
+          AND (l.level = 'province'
+            OR (l.level = 'city' AND left(c.region_code, 4) = ANY(${cities}::text[]))
+            OR (l.level = 'county' AND left(c.region_code, 6) = ANY(${counties}::text[])))
+        GROUP BY c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
+          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
+      const counted = await sql<{ count: string }>`SELECT count(*) AS count FROM analytics_cube`.execute(trx);
+      return Number(counted.rows[0]?.count ?? 0);
+    });
+  }
+
+  async listCountiesOfHouseholds(householdIds: string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('households')
+      .select(sql<string>`left(region_code, 6)`.as('countyCode'))
+      .distinct()
+      .where('id', 'in', householdIds.filter((id) => /^\d{1,18}$/.test(id)).concat('0'))
+      .execute();
+    return rows.map((row) => row.countyCode);
   }
 
   /** Cube rows of one dimension at one level within a range, inside the caller's scope. */

@@ -69,6 +69,8 @@ export interface RefreshResult {
   referenceDates: Record<string, string>;
   cubeRows: number;
   milliseconds: number;
+  /** The counties recomputed, when only they were (see `refresh`). */
+  counties?: string[];
 }
 
 /** Reference date of a statistics year: the setting (or today) for the current year, else 31 December. */
@@ -109,6 +111,14 @@ function childLevelOf(level: RegionLevel): RegionLevel | undefined {
   return regionLevels[regionLevels.indexOf(level) + 1];
 }
 
+/** Beyond this many counties (a city's or a province's import) a full rebuild is as quick. */
+const partialRefreshCountyLimit = 30;
+
+function sameReferenceDates(left: Record<string, string>, right: Record<string, string>): boolean {
+  const keys = Object.keys(right);
+  return Object.keys(left).length === keys.length && keys.every((key) => left[key] === right[key]);
+}
+
 /**
  * The standard reports: answers (report, region, filters) with one row per child region and the
  * totals row of the region itself, from the pre-aggregated cube; refreshes the cube; exports a view.
@@ -130,8 +140,15 @@ export class AnalyticsService {
     return reportDefinitions[name as ReportName];
   }
 
-  /** Rebuilds the cube from the registry (set-based, one transaction). */
-  async refresh(trigger: 'import' | 'cli' | 'api' | 'test' = 'cli'): Promise<RefreshResult> {
+  /**
+   * Brings the cube up to the registry (set-based, one transaction). With `counties` (after an import
+   * of a few counties) only their rows and the rows above them are recomputed, when the cube was built
+   * for the same years and reference dates; otherwise the whole cube is rebuilt.
+   */
+  async refresh(
+    trigger: 'import' | 'edit' | 'cli' | 'api' | 'test' = 'cli',
+    options: { counties?: string[] } = {},
+  ): Promise<RefreshResult> {
     const startedAt = new Date();
     const today = beijingToday(startedAt);
     const currentYear = Number(today.slice(0, 4));
@@ -140,13 +157,24 @@ export class AnalyticsService {
     const referenceDates = Object.fromEntries(
       years.map((year) => [String(year), referenceDateOf(year, currentYear, String(setting), today)]),
     );
-    const cubeRows = await this.repository.rebuild({
-      years,
-      referenceDates: years.map((year) => referenceDates[String(year)] as string),
-    });
+    const dates = years.map((year) => referenceDates[String(year)] as string);
+    const counties = options.counties ?? [];
+    const latest = counties.length > 0 ? await this.repository.getLatestRefresh() : undefined;
+    const partial =
+      latest !== undefined &&
+      counties.length <= partialRefreshCountyLimit &&
+      sameReferenceDates(latest.referenceDates, referenceDates);
+    const cubeRows = partial
+      ? await this.repository.refreshCounties({ years, referenceDates: dates, counties })
+      : await this.repository.rebuild({ years, referenceDates: dates });
     const milliseconds = Date.now() - startedAt.getTime();
     await this.repository.recordRefresh({ startedAt, trigger, referenceDates, cubeRows, milliseconds });
-    return { years, referenceDates, cubeRows, milliseconds };
+    return { years, referenceDates, cubeRows, milliseconds, counties: partial ? counties : undefined };
+  }
+
+  /** The counties (6 digits) of some households, for a refresh after their edit. */
+  async countiesOfHouseholds(householdIds: string[]): Promise<string[]> {
+    return householdIds.length === 0 ? [] : this.repository.listCountiesOfHouseholds(householdIds);
   }
 
   async latestRefresh(): Promise<RefreshRecord | undefined> {

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { AnalyticsService } from './analytics.service.ts';
+import { EditedCountiesRefresh } from './analytics-edits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,15 +13,27 @@ export const analyticsModule = fp(
   async (app) => {
     const analytics = new AnalyticsService(app.db, app.regions, app.settings, app.audit);
     app.decorate('analytics', analytics);
-    // The cube follows the registry: rebuilt after every applied national import.
-    app.exchange.onImported(async () => {
+    // The cube follows the registry after every applied national import: the counties the import
+    // touched (those of the file and those it moved households out of), or all of it (see refresh).
+    app.exchange.onImported(async (summary) => {
       try {
-        await analytics.refresh('import');
+        const counties = summary.countyTotals.map((county) => county.countyCode);
+        const movedFrom =
+          counties.length > 0 ? await app.registry.listCountiesMovedFrom(summary.batchId) : [];
+        await analytics.refresh('import', { counties: [...counties, ...movedFrom] });
       } catch (error) {
         app.log.error({ err: error }, 'analytics refresh after import failed');
       }
     });
+    const edits = new EditedCountiesRefresh(analytics, (error) =>
+      app.log.error({ err: error }, 'analytics refresh after edits failed'),
+    );
+    app.registry.onHouseholdsChanged((householdIds) => edits.householdsChanged(householdIds));
+    app.addHook('onClose', () => edits.stop());
     await app.register(analyticsRoutes, { prefix: '/api/analytics' });
   },
-  { name: 'analytics', dependencies: ['db', 'access', 'audit', 'regions', 'settings', 'exchange'] },
+  {
+    name: 'analytics',
+    dependencies: ['db', 'access', 'audit', 'regions', 'settings', 'exchange', 'registry'],
+  },
 );

@@ -715,6 +715,20 @@ export class RegistryRepository {
   // ---------------------------------------------------------------------------------------------
   // History
 
+  /** The counties that households or persons of a batch were moved out of (their old region codes). */
+  async listCountiesMovedFrom(batchId: string): Promise<string[]> {
+    if (!isRowId(batchId)) return [];
+    const rows = await this.db
+      .selectFrom('fieldHistory')
+      .select(sql<string>`left(old_value, 6)`.as('countyCode'))
+      .distinct()
+      .where('batchId', '=', batchId)
+      .where('field', '=', 'regionCode')
+      .where('oldValue', 'is not', null)
+      .execute();
+    return rows.map((row) => row.countyCode);
+  }
+
   async insertHistory(executor: Executor, rows: FieldHistoryInsert[]): Promise<void> {
     if (rows.length === 0) return;
     await executor.insertInto('fieldHistory').values(rows).execute();

@@ -162,6 +162,11 @@ export class RegistryService {
     this.repository = new RegistryRepository(db);
   }
 
+  /** Counties a batch moved households or persons out of: their figures changed too. */
+  async listCountiesMovedFrom(batchId: string): Promise<string[]> {
+    return this.repository.listCountiesMovedFrom(batchId);
+  }
+
   onHouseholdsChanged(listener: HouseholdsChangedListener): void {
     this.changeListeners.push(listener);
   }
