@@ -10,6 +10,7 @@ import * as createMonitoring from './20261124T1100-create-monitoring.ts';
 import * as monitoringPermissions from './20261124T1101-monitoring-permissions.ts';
 import * as createQuality from './20261124T1200-create-quality.ts';
 import * as qualityPermissions from './20261124T1201-quality-permissions.ts';
+import * as householdsAbsentIndex from './20261125T0600-households-absent-index.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T1101-monitoring-permissions': monitoringPermissions,
   '20261124T1200-create-quality': createQuality,
   '20261124T1201-quality-permissions': qualityPermissions,
+  '20261125T0600-households-absent-index': householdsAbsentIndex,
 };
