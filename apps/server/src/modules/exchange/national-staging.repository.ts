@@ -424,7 +424,9 @@ export class NationalStagingRepository {
         ) AS prepared
         OFFSET 0
       ) AS converted`;
-    await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${typed(sql`true`)} WITH NO DATA`.execute(this.db);
+    await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${typed(sql`true`)} WITH NO DATA`.execute(
+      this.db,
+    );
     // The typing pass is most of the CPU of an import: each connection types its own range of the
     // stage's pages (a TID range scan), PostgreSQL cannot run these layers in its parallel workers.
     const { rows } = await sql<{ pages: string }>`
