@@ -36,6 +36,7 @@ export interface Database {
   qualityRuns: QualityRunTable;
   qualityFindings: QualityFindingTable;
   qualityExemptions: QualityExemptionTable;
+  savedStatistics: SavedStatisticTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -557,4 +558,14 @@ export interface QualityExemptionTable {
   decidedByName: string | null;
   decidedAt: Date | null;
   decisionNote: string | null;
+}
+
+export interface SavedStatisticTable {
+  id: Generated<string>;
+  userId: string;
+  name: string;
+  expression: string;
+  scope: 'person' | 'household';
+  note: string | null;
+  createdAt: CreatedAt;
 }

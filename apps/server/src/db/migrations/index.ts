@@ -11,6 +11,7 @@ import * as monitoringPermissions from './20261124T1101-monitoring-permissions.t
 import * as createQuality from './20261124T1200-create-quality.ts';
 import * as qualityPermissions from './20261124T1201-quality-permissions.ts';
 import * as householdsAbsentIndex from './20261125T0600-households-absent-index.ts';
+import * as createSavedStatistics from './20261125T0601-create-saved-statistics.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T1200-create-quality': createQuality,
   '20261124T1201-quality-permissions': qualityPermissions,
   '20261125T0600-households-absent-index': householdsAbsentIndex,
+  '20261125T0601-create-saved-statistics': createSavedStatistics,
 };

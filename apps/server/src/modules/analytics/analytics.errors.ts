@@ -1,3 +1,4 @@
+import type { RuleError } from '@shouwang/rules';
 import { AppError } from '../../plugins/errors.ts';
 
 export const analyticsErrors = {
@@ -10,4 +11,18 @@ export const analyticsErrors = {
       409,
       '统计数据尚未生成：请在导入数据后执行 shouwang analytics refresh，或由管理员刷新统计',
     ),
+  /** The expression does not parse or type-check; `details` locates the error (1-based line and column). */
+  invalidExpression: (error: RuleError) =>
+    new AppError(
+      'analytics.invalid_expression',
+      400,
+      `统计条件有误（第 ${error.line} 行第 ${error.column} 列）：${error.message}`,
+      { line: error.line, column: error.column, length: error.length, reason: error.message },
+    ),
+  savedNameTaken: (name: string) =>
+    new AppError('analytics.saved_name_taken', 409, `已有名为“${name}”的统计，请换一个名称`, {
+      field: 'name',
+    }),
+  savedNotFound: (id: string) =>
+    new AppError('analytics.saved_not_found', 404, `没有编号为 ${id} 的已存统计`),
 };

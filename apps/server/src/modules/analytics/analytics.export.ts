@@ -43,8 +43,14 @@ export function headerMerges(paths: string[][], depth: number): Array<[number, n
  * and when is in the page header and footer and in the workbook properties. Streaming writer: rows are
  * flushed as they are written.
  */
+/** What the report sheet reads of a view; custom statistics lay out their counts the same way. */
+export type SheetView = Pick<
+  ReportView,
+  'region' | 'filterText' | 'referenceDate' | 'dataDate' | 'columns' | 'rows' | 'totals'
+> & { report: { name: string; title: string } };
+
 export async function writeReportXlsx(
-  view: ReportView,
+  view: SheetView,
   options: { output: Writable; exportedBy: string; exportedAt?: Date },
 ): Promise<void> {
   const exportedAt = options.exportedAt ?? new Date();

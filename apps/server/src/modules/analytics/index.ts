@@ -2,10 +2,13 @@ import fp from 'fastify-plugin';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { AnalyticsService } from './analytics.service.ts';
 import { EditedCountiesRefresh } from './analytics-edits.ts';
+import { customStatisticsRoutes } from './custom-statistics.routes.ts';
+import { CustomStatisticsService } from './custom-statistics.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     analytics: AnalyticsService;
+    customStatistics: CustomStatisticsService;
   }
 }
 
@@ -13,6 +16,10 @@ export const analyticsModule = fp(
   async (app) => {
     const analytics = new AnalyticsService(app.db, app.regions, app.settings, app.audit);
     app.decorate('analytics', analytics);
+    app.decorate(
+      'customStatistics',
+      new CustomStatisticsService(app.db, app.regions, app.settings, app.audit),
+    );
     // The cube follows the registry after every applied national import: the counties the import
     // touched (those of the file and those it moved households out of), or all of it (see refresh).
     app.exchange.onImported(async (summary) => {
@@ -31,6 +38,7 @@ export const analyticsModule = fp(
     app.registry.onHouseholdsChanged((householdIds) => edits.householdsChanged(householdIds));
     app.addHook('onClose', () => edits.stop());
     await app.register(analyticsRoutes, { prefix: '/api/analytics' });
+    await app.register(customStatisticsRoutes, { prefix: '/api/analytics/custom' });
   },
   {
     name: 'analytics',

@@ -1,0 +1,197 @@
+import type { RuleScope } from '@shouwang/rules';
+import { type RawBuilder, sql } from 'kysely';
+import type { DB } from '../../db/connection.ts';
+
+/** The hits of one custom expression (rule_code, household_id, person_id), from the rule SQL compiler. */
+export type CustomHits = RawBuilder<{ ruleCode: string; householdId: string; personId: string | null }>;
+
+export interface CustomMatch {
+  hits: CustomHits;
+  scope: RuleScope;
+}
+
+export interface RegionCountRow {
+  /** The child region (12 digits), or null on the total row. */
+  regionCode: string | null;
+  households: number;
+  persons: number;
+}
+
+export interface CustomPersonRow {
+  id: string;
+  name: string | null;
+  idNumber: string | null;
+  relation: string | null;
+  gender: string | null;
+  birthDay: string | null;
+  ethnicity: string | null;
+  education: string | null;
+  schooling: string | null;
+  health: string | null;
+  laborSkill: string | null;
+  workLocation: string | null;
+  dibao: string | null;
+  tekun: string | null;
+  householdNo: string;
+  regionCode: string;
+  householdType: string | null;
+  monitoringCategory: string | null;
+  riskEliminated: boolean | null;
+  countyName: string | null;
+  townshipName: string | null;
+  villageName: string | null;
+}
+
+export interface SavedStatisticRecord {
+  id: string;
+  name: string;
+  expression: string;
+  scope: RuleScope;
+  note: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The households and the persons an expression selects. A person expression selects persons, and the
+ * households they live in; a household expression selects households, and all their active members.
+ */
+function matchedHouseholds({ scope }: CustomMatch): RawBuilder<unknown> {
+  return scope === 'person'
+    ? sql`SELECT household_id, count(*) AS persons FROM hit GROUP BY household_id`
+    : sql`SELECT hit.household_id,
+        (SELECT count(*) FROM persons p WHERE p.household_id = hit.household_id AND p.status = 'active') AS persons
+      FROM hit`;
+}
+
+function matchedPersons({ scope }: CustomMatch): RawBuilder<unknown> {
+  return scope === 'person'
+    ? sql`SELECT person_id AS id FROM hit`
+    : sql`SELECT p.id FROM hit JOIN persons p ON p.household_id = hit.household_id AND p.status = 'active'`;
+}
+
+const personColumns = sql`p.id, p.name, p.id_number, p.relation, p.gender,
+  to_char(p.birth_date, 'YYYY-MM-DD') AS birth_day, p.ethnicity, p.education, p.schooling, p.health,
+  p.labor_skill, p.work_location, p.dibao, p.tekun, h.household_no, h.region_code, h.household_type,
+  h.monitoring_category, h.risk_eliminated, county.name AS county_name, township.name AS township_name,
+  village.name AS village_name`;
+
+function personRows(match: CustomMatch): RawBuilder<unknown> {
+  return sql`FROM (${matchedPersons(match)}) AS m
+    JOIN persons p ON p.id = m.id
+    JOIN households h ON h.id = p.household_id
+    LEFT JOIN regions village ON village.code = h.region_code
+    LEFT JOIN regions township ON township.code = rpad(left(h.region_code, 9), 12, '0')
+    LEFT JOIN regions county ON county.code = rpad(left(h.region_code, 6), 12, '0')`;
+}
+
+/** By village and household, the head first. */
+const personOrder = sql`ORDER BY h.region_code, h.household_no, (p.relation = 'head') DESC NULLS LAST, p.id`;
+
+export class CustomStatisticsRepository {
+  constructor(private readonly db: DB) {}
+
+  /**
+   * Households and persons selected by the expression, per child region (the first `digits` digits of
+   * the household's region code, padded to 12) and in total (regionCode null).
+   */
+  async countByChild(options: CustomMatch & { digits: number | null }): Promise<RegionCountRow[]> {
+    // A village has no children: the total alone.
+    const grouping =
+      options.digits === null
+        ? sql`NULL::text AS region_code`
+        : sql`rpad(left(h.region_code, ${options.digits}::int), 12, '0') AS region_code`;
+    const groupBy = options.digits === null ? sql`` : sql`GROUP BY GROUPING SETS ((1), ())`;
+    const result = await sql<{ regionCode: string | null; households: string; persons: string | null }>`
+      WITH hit AS MATERIALIZED (${options.hits})
+      SELECT ${grouping}, count(*) AS households, sum(x.persons) AS persons
+      FROM (${matchedHouseholds(options)}) AS x
+      JOIN households h ON h.id = x.household_id
+      ${groupBy}`.execute(this.db);
+    return result.rows.map((row) => ({
+      regionCode: options.digits === null ? null : row.regionCode,
+      households: Number(row.households),
+      persons: Number(row.persons ?? 0),
+    }));
+  }
+
+  /** One page of the selected persons and their total. */
+  async listPersons(
+    options: CustomMatch & { offset: number; limit: number },
+  ): Promise<{ items: CustomPersonRow[]; total: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      // The hits are computed once for both the page and the count.
+      await sql`CREATE TEMPORARY TABLE custom_hits ON COMMIT DROP AS ${options.hits}`.execute(trx);
+      const match = { ...options, hits: sql`SELECT * FROM custom_hits` as CustomHits };
+      const [page, count] = await Promise.all([
+        sql<CustomPersonRow>`WITH hit AS (${match.hits}) SELECT ${personColumns} ${personRows(match)}
+          ${personOrder} LIMIT ${options.limit}::int OFFSET ${options.offset}::int`.execute(trx),
+        sql<{ total: string }>`WITH hit AS (${match.hits}) SELECT count(*) AS total
+          FROM (${matchedPersons(match)}) AS m`.execute(trx),
+      ]);
+      return { items: page.rows, total: Number(count.rows[0]?.total ?? 0) };
+    });
+  }
+
+  /**
+   * Every selected person, in list order, read through a server-side cursor in batches: memory holds
+   * one batch whatever the count. `onBatch` may wait (for a slow reader of the export).
+   */
+  async forEachPersonBatch(
+    options: CustomMatch & { batchSize: number },
+    onBatch: (rows: CustomPersonRow[]) => Promise<void>,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`DECLARE custom_persons NO SCROLL CURSOR FOR
+        WITH hit AS MATERIALIZED (${options.hits}) SELECT ${personColumns} ${personRows(options)}
+        ${personOrder}`.execute(trx);
+      let count = 0;
+      for (;;) {
+        const batch =
+          await sql<CustomPersonRow>`FETCH ${sql.lit(options.batchSize)} FROM custom_persons`.execute(trx);
+        if (batch.rows.length === 0) break;
+        count += batch.rows.length;
+        await onBatch(batch.rows);
+        if (batch.rows.length < options.batchSize) break;
+      }
+      await sql`CLOSE custom_persons`.execute(trx);
+      return count;
+    });
+  }
+
+  // Saved statistics
+
+  async listSaved(userId: string): Promise<SavedStatisticRecord[]> {
+    return this.db
+      .selectFrom('savedStatistics')
+      .select(['id', 'name', 'expression', 'scope', 'note', 'createdAt'])
+      .where('userId', '=', userId)
+      .orderBy('name')
+      .execute();
+  }
+
+  /** Undefined when the user already has a statistic of that name. */
+  async insertSaved(input: {
+    userId: string;
+    name: string;
+    expression: string;
+    scope: RuleScope;
+    note: string | null;
+  }): Promise<SavedStatisticRecord | undefined> {
+    return this.db
+      .insertInto('savedStatistics')
+      .values(input)
+      .onConflict((conflict) => conflict.columns(['userId', 'name']).doNothing())
+      .returning(['id', 'name', 'expression', 'scope', 'note', 'createdAt'])
+      .executeTakeFirst();
+  }
+
+  /** Deletes one of the user's own; false when there is none with that id. */
+  async deleteSaved(userId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('savedStatistics')
+      .where('userId', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}
