@@ -17,7 +17,7 @@ const scales: Record<string, number> = { county: 20_000, province: 2_000_000 };
  * monitored, about half of those eliminated, 1–5 members with ages, health, labour, work and welfare
  * drawn like the demo data, and an income row for the current year and the identification year.
  */
-async function generate(context: BenchContext, households: number, year: number) {
+export async function generate(context: BenchContext, households: number, year: number) {
   // One connection: the seed and the temporary table belong to it.
   return context.database.db.connection().execute(async (db) => {
     await sql`SELECT setseed(0.42)`.execute(db);

@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { analyticsBenchmark } from './analytics.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { exportBenchmark } from './export.bench.ts';
 import { importBenchmark } from './import.bench.ts';
 import { qualityCountyBenchmark } from './quality-county.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
@@ -27,11 +28,17 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   rules: rulesBenchmark,
   analytics: analyticsBenchmark,
   quality: qualityCountyBenchmark,
+  export: exportBenchmark,
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { rows: { type: 'string' }, province: { type: 'string' }, scale: { type: 'string' } },
+  options: {
+    rows: { type: 'string' },
+    province: { type: 'string' },
+    scale: { type: 'string' },
+    verify: { type: 'string' },
+  },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
 const unknown = names.filter((name) => !benchmarks[name]);

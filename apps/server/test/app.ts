@@ -111,4 +111,8 @@ export class TestClient {
   post(url: string, payload?: unknown) {
     return this.request({ method: 'POST', url, payload: payload as InjectOptions['payload'] });
   }
+
+  delete(url: string) {
+    return this.request({ method: 'DELETE', url });
+  }
 }

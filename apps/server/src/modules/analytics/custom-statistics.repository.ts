@@ -72,16 +72,28 @@ function matchedPersons({ scope }: CustomMatch): RawBuilder<unknown> {
 const personColumns = sql`p.id, p.name, p.id_number, p.relation, p.gender,
   to_char(p.birth_date, 'YYYY-MM-DD') AS birth_day, p.ethnicity, p.education, p.schooling, p.health,
   p.labor_skill, p.work_location, p.dibao, p.tekun, h.household_no, h.region_code, h.household_type,
-  h.monitoring_category, h.risk_eliminated, county.name AS county_name, township.name AS township_name,
-  village.name AS village_name`;
+  h.monitoring_category, h.risk_eliminated`;
 
-function personRows(match: CustomMatch): RawBuilder<unknown> {
+/**
+ * The names of the county, township and village. A page looks them up by primary key for its few
+ * rows (evaluated after ORDER BY … LIMIT); the full export joins the regions table once (hash joins).
+ * Codes are char(12): a text key would not use the primary key index.
+ */
+const regionNameLookups = sql`,
+  (SELECT r.name FROM regions r WHERE r.code = rpad(left(h.region_code, 6), 12, '0')::char(12)) AS county_name,
+  (SELECT r.name FROM regions r WHERE r.code = rpad(left(h.region_code, 9), 12, '0')::char(12)) AS township_name,
+  (SELECT r.name FROM regions r WHERE r.code = h.region_code) AS village_name`;
+const regionNameColumns = sql`, county.name AS county_name, township.name AS township_name,
+  village.name AS village_name`;
+const regionNameJoins = sql`
+  LEFT JOIN regions village ON village.code = h.region_code
+  LEFT JOIN regions township ON township.code = rpad(left(h.region_code, 9), 12, '0')::char(12)
+  LEFT JOIN regions county ON county.code = rpad(left(h.region_code, 6), 12, '0')::char(12)`;
+
+function personRows(match: CustomMatch, joins: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
   return sql`FROM (${matchedPersons(match)}) AS m
     JOIN persons p ON p.id = m.id
-    JOIN households h ON h.id = p.household_id
-    LEFT JOIN regions village ON village.code = h.region_code
-    LEFT JOIN regions township ON township.code = rpad(left(h.region_code, 9), 12, '0')
-    LEFT JOIN regions county ON county.code = rpad(left(h.region_code, 6), 12, '0')`;
+    JOIN households h ON h.id = p.household_id ${joins}`;
 }
 
 /** By village and household, the head first. */
@@ -123,7 +135,8 @@ export class CustomStatisticsRepository {
       await sql`CREATE TEMPORARY TABLE custom_hits ON COMMIT DROP AS ${options.hits}`.execute(trx);
       const match = { ...options, hits: sql`SELECT * FROM custom_hits` as CustomHits };
       const [page, count] = await Promise.all([
-        sql<CustomPersonRow>`WITH hit AS (${match.hits}) SELECT ${personColumns} ${personRows(match)}
+        sql<CustomPersonRow>`WITH hit AS (${match.hits})
+          SELECT ${personColumns}${regionNameLookups} ${personRows(match)}
           ${personOrder} LIMIT ${options.limit}::int OFFSET ${options.offset}::int`.execute(trx),
         sql<{ total: string }>`WITH hit AS (${match.hits}) SELECT count(*) AS total
           FROM (${matchedPersons(match)}) AS m`.execute(trx),
@@ -142,7 +155,8 @@ export class CustomStatisticsRepository {
   ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       await sql`DECLARE custom_persons NO SCROLL CURSOR FOR
-        WITH hit AS MATERIALIZED (${options.hits}) SELECT ${personColumns} ${personRows(options)}
+        WITH hit AS MATERIALIZED (${options.hits})
+        SELECT ${personColumns}${regionNameColumns} ${personRows(options, regionNameJoins)}
         ${personOrder}`.execute(trx);
       let count = 0;
       for (;;) {
