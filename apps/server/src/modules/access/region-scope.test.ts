@@ -285,6 +285,44 @@ const probes: Record<string, Probe> = {
     as: 'village',
     url: () => `/api/analytics/reports/age/export?regionCode=${regions.chengnei}`,
   },
+  'GET /api/analytics/custom/counts': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/analytics/custom/counts?scope=household&expression=true&regionCode=${regions.lankao}`,
+  },
+  // Without a region the list covers the caller's own: the owner's members appear for the owner only.
+  'GET /api/analytics/custom/persons': {
+    kind: 'list',
+    as: 'village',
+    url: () => '/api/analytics/custom/persons?scope=person&expression=true&pageSize=200',
+    contains: (body) =>
+      (body as { items: Array<{ householdNo: string }> }).items.some(
+        (item) => item.householdNo === ownerHousehold.householdNo,
+      ),
+  },
+  'GET /api/analytics/custom/counts/export': {
+    kind: 'detail',
+    as: 'county',
+    url: () =>
+      `/api/analytics/custom/counts/export?scope=household&expression=true&regionCode=${regions.lankao}`,
+  },
+  'GET /api/analytics/custom/persons/export': {
+    kind: 'file',
+    as: 'village',
+    url: () => '/api/analytics/custom/persons/export?scope=person&expression=true',
+    contains: async (body) => {
+      const ExcelJS = (await import('../../excel.ts')).default;
+      const workbook = new ExcelJS.Workbook();
+      try {
+        await workbook.xlsx.load(body as unknown as ArrayBuffer);
+      } catch {
+        return false;
+      }
+      const values: string[] = [];
+      workbook.worksheets[0]?.eachRow((row) => values.push(String(row.getCell(5).value ?? '')));
+      return values.includes(ownerHousehold.householdNo);
+    },
+  },
   'GET /api/regions/:code': { kind: 'detail', as: 'village', url: () => `/api/regions/${regions.chengnei}` },
   'GET /api/regions/:code/children': {
     kind: 'detail',
