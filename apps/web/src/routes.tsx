@@ -8,6 +8,7 @@ import {
   CloudUploadOutlined,
   ContactsOutlined,
   FileSearchOutlined,
+  FilterOutlined,
   FormOutlined,
   HistoryOutlined,
   HomeOutlined,
@@ -68,6 +69,9 @@ const PersonListPage = lazy(() =>
 
 const AnalyticsReportsPage = lazy(() =>
   import('./pages/analytics/index.tsx').then((module) => ({ default: module.AnalyticsReportsPage })),
+);
+const CustomStatisticsPage = lazy(() =>
+  import('./pages/analytics/custom.tsx').then((module) => ({ default: module.CustomStatisticsPage })),
 );
 const LeadsPage = lazy(() =>
   import('./pages/monitoring/leads.tsx').then((module) => ({ default: module.LeadsPage })),
@@ -228,6 +232,14 @@ export const appRoutes: AppRoute[] = [
         access: 'canReadAnalytics',
         description: '按区划逐级查看人口、年龄、健康、劳动力、监测与消除等标准报表，导出 Excel',
         component: AnalyticsReportsPage,
+      },
+      {
+        path: '/analytics/custom',
+        name: menu.analyticsCustom,
+        icon: <FilterOutlined />,
+        access: 'canReadAnalytics',
+        description: '用规则语言的条件筛选人员或农户，按区划统计户数、人数，查看并导出脱敏人员名单',
+        component: CustomStatisticsPage,
       },
     ],
   },

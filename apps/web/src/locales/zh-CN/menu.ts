@@ -16,6 +16,7 @@ export const menu = {
   importBatch: '导入批次',
   analytics: '统计分析',
   analyticsReports: '标准报表',
+  analyticsCustom: '定制化统计',
   quality: '数据质量',
   qualityRules: '规则管理',
   qualityRuns: '质量检查',

@@ -1,5 +1,6 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, buildQuery } from '../../api/client.ts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, buildQuery, request } from '../../api/client.ts';
+import type { RuleCheck, RuleScope } from '../quality/service.ts';
 
 export type Measure = 'households' | 'persons';
 
@@ -78,4 +79,114 @@ export function useReportQuery(search: ReportSearch) {
     queryFn: () => analyticsService.report(search),
     placeholderData: keepPreviousData,
   });
+}
+
+// Custom statistics (定制化统计)
+
+export interface CustomSearch {
+  expression: string;
+  scope: RuleScope;
+  regionCode?: string;
+  year?: number;
+  /** A saved statistic's name, used as the title of exports. */
+  title?: string;
+}
+
+export interface CustomCountRow {
+  regionCode: string;
+  regionName: string;
+  level: string;
+  hasChildren: boolean;
+  households: number;
+  persons: number;
+}
+
+export interface CustomCountView {
+  expression: string;
+  scope: RuleScope;
+  region: { code: string; name: string; fullName: string; level: string };
+  path: Array<{ code: string; name: string; level: string }>;
+  year: number;
+  referenceDate: string;
+  incomeLine: number;
+  conditionText: string;
+  rows: CustomCountRow[];
+  totals: CustomCountRow;
+  dataDate: string;
+}
+
+export interface CustomPerson {
+  id: string;
+  name: string | null;
+  idNumber: string | null;
+  relation: string | null;
+  gender: string | null;
+  age: number | null;
+  health: string | null;
+  laborSkill: string | null;
+  householdNo: string;
+  townshipName: string | null;
+  villageName: string | null;
+  householdType: string | null;
+  monitoringCategory: string | null;
+}
+
+export interface SavedStatistic {
+  id: string;
+  name: string;
+  expression: string;
+  scope: RuleScope;
+  note: string | null;
+  createdAt: string;
+}
+
+const customBase = '/analytics/custom';
+
+export const customStatisticsService = {
+  check: (expression: string, scope: RuleScope, signal?: AbortSignal) =>
+    request<RuleCheck>(`${customBase}/check`, { method: 'POST', body: { expression, scope }, signal }),
+  counts: (search: CustomSearch) =>
+    api.get<CustomCountView>(`${customBase}/counts${buildQuery({ ...search })}`),
+  persons: (search: CustomSearch & { page: number; pageSize: number }) =>
+    api.get<{ items: CustomPerson[]; total: number }>(`${customBase}/persons${buildQuery({ ...search })}`),
+  /** Plain GETs the browser downloads itself. */
+  countsExportUrl: (search: CustomSearch) => `/api${customBase}/counts/export${buildQuery({ ...search })}`,
+  personsExportUrl: (search: CustomSearch) => `/api${customBase}/persons/export${buildQuery({ ...search })}`,
+  listSaved: () => api.get<{ items: SavedStatistic[] }>(`${customBase}/saved`),
+  save: (input: { name: string; expression: string; scope: RuleScope; note?: string | null }) =>
+    api.post<SavedStatistic>(`${customBase}/saved`, input),
+  deleteSaved: (id: string) => request<void>(`${customBase}/saved/${id}`, { method: 'DELETE' }),
+};
+
+export function useCustomCounts(search: CustomSearch | undefined) {
+  return useQuery({
+    queryKey: ['analytics', 'custom', 'counts', search],
+    queryFn: () => customStatisticsService.counts(search as CustomSearch),
+    enabled: Boolean(search),
+    placeholderData: keepPreviousData,
+    meta: { silentError: true },
+  });
+}
+
+export function useCustomPersons(search: CustomSearch | undefined, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: ['analytics', 'custom', 'persons', search, page, pageSize],
+    queryFn: () => customStatisticsService.persons({ ...(search as CustomSearch), page, pageSize }),
+    enabled: Boolean(search),
+    placeholderData: keepPreviousData,
+    meta: { silentError: true },
+  });
+}
+
+export function useSavedStatistics() {
+  return useQuery({ queryKey: ['analytics', 'custom', 'saved'], queryFn: customStatisticsService.listSaved });
+}
+
+export function useSavedStatisticMutations() {
+  const client = useQueryClient();
+  const invalidate = () => client.invalidateQueries({ queryKey: ['analytics', 'custom', 'saved'] });
+  return {
+    save: useMutation({ mutationFn: customStatisticsService.save, onSuccess: invalidate }),
+    remove: useMutation({ mutationFn: customStatisticsService.deleteSaved, onSuccess: invalidate }),
+  };
 }

@@ -3,7 +3,7 @@ import { Flex, Input, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useRef } from 'react';
 import { useDebouncedValue } from '../../../components/region-picker/use-debounced-value.ts';
-import { qualityService, type RuleScope, type RuleTextError } from '../service.ts';
+import { qualityService, type RuleCheck, type RuleScope, type RuleTextError } from '../service.ts';
 
 /** The line of the text an error points at, its span underlined, with a caret below. */
 function ErrorPointer({ text, error }: { text: string; error: RuleTextError }) {
@@ -39,17 +39,22 @@ export function RuleTextEditor({
   onChange,
   scope,
   disabled,
+  check: checkText = qualityService.check,
+  label = '规则条件',
 }: {
   value?: string;
   onChange?: (value: string) => void;
   scope: RuleScope;
   disabled?: boolean;
+  /** The server check to call; the quality rules' by default (custom statistics use their own). */
+  check?: (whenText: string, scope: RuleScope, signal?: AbortSignal) => Promise<RuleCheck>;
+  label?: string;
 }) {
   const input = useRef<TextAreaRef>(null);
   const text = useDebouncedValue(value, 400);
   const check = useQuery({
-    queryKey: ['quality', 'check', scope, text],
-    queryFn: ({ signal }) => qualityService.check(text, scope, signal),
+    queryKey: ['rule-check', checkText, scope, text],
+    queryFn: ({ signal }) => checkText(text, scope, signal),
     enabled: !disabled && text.trim().length > 0,
     staleTime: Number.POSITIVE_INFINITY,
     meta: { silentError: true },
@@ -85,7 +90,7 @@ export function RuleTextEditor({
     <Flex vertical gap={4}>
       <Input.TextArea
         ref={input}
-        aria-label="规则条件"
+        aria-label={label}
         className="rule-text-input"
         value={value}
         onChange={(event) => onChange?.(event.target.value)}
