@@ -43,7 +43,10 @@ describe('custom statistics in the browser', () => {
     await page.goto(`${server.baseUrl}/analytics/custom`);
     const editor = page.getByRole('textbox', { name: '统计条件' });
     await editor.fill('health = "患有大病" and household.householdType = "脱贫户" and');
-    await page.getByRole('alert').getByText(/第 1 行第 \d+ 列/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/第 1 行第 \d+ 列/)
+      .waitFor();
     await editor.fill('health = "患有大病" and household.householdType = "脱贫户"');
     await page.getByText('语法正确').waitFor();
     await page.getByRole('button', { name: /运行统计/ }).click();
@@ -84,9 +87,24 @@ describe('custom statistics in the browser', () => {
     // Saved for next time, and only for this user.
     await page.getByRole('button', { name: /保存为常用统计/ }).click();
     await page.getByLabel('名称').fill('患大病的脱贫人口');
-    await page.getByRole('button', { name: /保\s*存/ }).last().click();
+    await page
+      .getByRole('button', { name: /保\s*存/ })
+      .last()
+      .click();
     await page.locator('.ant-list-item', { hasText: '患大病的脱贫人口' }).waitFor();
     await shot(page, 'custom-statistics-saved');
+    const address = page.url();
     await context.close();
+
+    // On a phone the panels stack and the tables scroll inside their cards.
+    const phone = await server.newPage({ width: 390, height: 844 });
+    await signInThroughPage(phone.page, server.baseUrl, user.username, testPassword);
+    await phone.page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await phone.page.goto(address);
+    await phone.page.getByText('河南省开封市兰考县堌阳镇定制化统计').waitFor();
+    await settled(phone.page);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(phone.page, 'custom-statistics-phone');
+    await phone.context.close();
   }, 120_000);
 });

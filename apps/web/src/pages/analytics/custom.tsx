@@ -365,11 +365,10 @@ export function CustomStatisticsPage() {
         />
         {counts.error && <Alert type="error" showIcon message={describeError(counts.error)} />}
         {search && (
-          <Card
-            size="small"
-            title={
-              view && (
-                <Flex vertical gap={2} style={{ padding: '8px 0' }}>
+          <Card size="small">
+            <Flex wrap gap={8} justify="space-between" align="flex-start" style={{ marginBottom: 4 }}>
+              {view && (
+                <Flex vertical gap={2} style={{ flex: '1 1 320px', minWidth: 0 }}>
                   <Breadcrumb
                     items={view.path.map((item, index) => ({
                       key: item.code,
@@ -385,14 +384,12 @@ export function CustomStatisticsPage() {
                     {view.region.fullName}
                     {search.title ?? '定制化统计'}
                   </Typography.Title>
-                  <Typography.Text type="secondary" style={{ fontWeight: 'normal', whiteSpace: 'normal' }}>
+                  <Typography.Text type="secondary" style={{ wordBreak: 'break-all' }}>
                     {view.conditionText}
                   </Typography.Text>
                 </Flex>
-              )
-            }
-            extra={
-              canExport && (
+              )}
+              {canExport && (
                 <Space wrap>
                   <Button
                     icon={<DownloadOutlined />}
@@ -411,9 +408,8 @@ export function CustomStatisticsPage() {
                     导出人员名单
                   </Button>
                 </Space>
-              )
-            }
-          >
+              )}
+            </Flex>
             <Tabs
               activeKey={tab}
               onChange={setTab}
@@ -448,8 +444,8 @@ export function CustomStatisticsPage() {
                               name
                             ),
                         },
-                        { title: '户数', dataIndex: 'households', align: 'right', width: 160 },
-                        { title: '人数', dataIndex: 'persons', align: 'right', width: 160 },
+                        { title: '户数', dataIndex: 'households', align: 'right', width: 110 },
+                        { title: '人数', dataIndex: 'persons', align: 'right', width: 110 },
                       ]}
                     />
                   ),
