@@ -53,7 +53,8 @@ export function RuleTextEditor({
   const input = useRef<TextAreaRef>(null);
   const text = useDebouncedValue(value, 400);
   const check = useQuery({
-    queryKey: ['rule-check', checkText, scope, text],
+    // Both checks run the same parser: one cache serves them.
+    queryKey: ['rule-check', scope, text],
     queryFn: ({ signal }) => checkText(text, scope, signal),
     enabled: !disabled && text.trim().length > 0,
     staleTime: Number.POSITIVE_INFINITY,
