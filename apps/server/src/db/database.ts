@@ -31,6 +31,8 @@ export interface Database {
   monitoringAttachments: MonitoringAttachmentTable;
   monitoringKeys: MonitoringKeyTable;
   monitoringUsedChallenges: MonitoringUsedChallengeTable;
+  workingCalendar: WorkingCalendarTable;
+  rateLimitBuckets: RateLimitBucketTable;
   qualityRules: QualityRuleTable;
   qualityRuleVersions: QualityRuleVersionTable;
   qualityRuns: QualityRunTable;
@@ -345,6 +347,7 @@ export interface AnalyticsRefreshTable {
 
 export type LeadChannel = 'self_report' | 'cadre_visit' | 'department_alert';
 export type LeadStatus = 'open' | 'case_opened' | 'dismissed';
+export type DismissalKind = 'duplicate' | 'not_in_difficulty' | 'wrong_village' | 'other';
 type JsonColumn = ColumnType<Record<string, unknown>, string | undefined, string>;
 
 export interface MonitoringLeadTable {
@@ -361,6 +364,10 @@ export interface MonitoringLeadTable {
   description: string | null;
   reportCount: ColumnType<number, number | undefined, number>;
   dismissalReason: string | null;
+  dismissalKind: DismissalKind | null;
+  dismissedBy: string | null;
+  dismissedByUsername: string | null;
+  dismissedAt: Date | null;
   caseId: string | null;
   createdAt: CreatedAt;
   updatedAt: Timestamp;
@@ -386,7 +393,10 @@ export interface MonitoringCaseTable {
   id: Generated<string>;
   kind: 'identification' | 'elimination';
   regionCode: string;
-  householdId: string;
+  /** Null until verification records the household of a person not in the registry. */
+  householdId: string | null;
+  /** The ID number of the lead, for a case that starts without a household. */
+  idNumber: string | null;
   leadId: string | null;
   state: string;
   version: ColumnType<number, number | undefined, number>;
@@ -568,4 +578,19 @@ export interface SavedStatisticTable {
   scope: 'person' | 'household';
   note: string | null;
   createdAt: CreatedAt;
+}
+
+export interface WorkingCalendarTable {
+  day: ColumnType<string, string, string>;
+  kind: 'holiday' | 'workday';
+  name: string;
+  updatedAt: Timestamp;
+}
+
+export interface RateLimitBucketTable {
+  route: string;
+  clientKey: string;
+  windowStart: Date;
+  hits: number;
+  expiresAt: Date;
 }

@@ -499,6 +499,13 @@ const probes: Record<string, Probe> = {
     url: () => `/api/monitoring/leads/${ownerLeadId}/case`,
     unchanged: monitoringRows,
   },
+  'POST /api/monitoring/leads/:id/dismiss': {
+    kind: 'detail',
+    as: 'village',
+    method: 'POST',
+    url: () => `/api/monitoring/leads/${ownerLeadId}/dismiss`,
+    unchanged: () => harness.database.db.selectFrom('monitoringLeads').selectAll().orderBy('id').execute(),
+  },
   'POST /api/monitoring/households/:id/elimination': {
     kind: 'detail',
     as: 'village',
@@ -685,6 +692,7 @@ const writeBodies: Record<string, unknown> = {
     difficultyTypes: ['illness'],
     consent: true,
   },
+  'POST /api/monitoring/leads/:id/dismiss': { kind: 'duplicate', reason: '越权' },
   'POST /api/monitoring/cases/:id/transitions': { action: 'pass', version: 1, data: {} },
   'PUT /api/monitoring/cases/:id/notice': { startsOn: '2026-11-20', endsOn: '2026-11-26', place: '越权' },
   'POST /api/monitoring/cases/:id/objections': { receivedOn: '2026-11-20', content: '越权' },

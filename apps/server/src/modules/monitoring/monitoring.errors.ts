@@ -31,6 +31,10 @@ export const monitoringErrors = {
         fields,
       },
     ),
+  dismissReasonRequired: () =>
+    new AppError('monitoring.dismiss_reason_required', 400, '关闭线索必须填写理由'),
+  householdNotRecorded: () =>
+    new AppError('monitoring.household_not_recorded', 409, '该案件的农户尚未在入户核实中登记'),
   householdNotMatched: () =>
     new AppError(
       'monitoring.household_not_matched',

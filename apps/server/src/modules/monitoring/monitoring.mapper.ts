@@ -13,6 +13,7 @@ export function toLead(lead: Lead) {
     ...lead,
     idNumber: maskIdNumber(lead.idNumber),
     phone: maskPhone(lead.phone),
+    dismissedAt: iso(lead.dismissedAt),
     createdAt: lead.createdAt.toISOString(),
     updatedAt: lead.updatedAt.toISOString(),
   };
@@ -28,6 +29,7 @@ export function toLeadDetail(lead: LeadDetail) {
 export function toCaseItem(item: CaseItem) {
   return {
     ...item,
+    idNumber: item.idNumber ? maskIdNumber(item.idNumber) : null,
     stepStartedAt: item.stepStartedAt.toISOString(),
     stepDueAt: iso(item.stepDueAt),
     chainDueAt: iso(item.chainDueAt),

@@ -1,6 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
-import type { Database, LeadChannel, LeadStatus, MonitoringCaseTable } from '../../db/database.ts';
+import type {
+  Database,
+  DismissalKind,
+  LeadChannel,
+  LeadStatus,
+  MonitoringCaseTable,
+} from '../../db/database.ts';
 import { withRegionScope } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 
@@ -106,6 +112,9 @@ export class MonitoringRepository {
         'lead.reportCount',
         'lead.caseId',
         'lead.dismissalReason',
+        'lead.dismissalKind',
+        'lead.dismissedByUsername',
+        'lead.dismissedAt',
         'lead.createdAt',
         'lead.updatedAt',
       ]);
@@ -156,11 +165,22 @@ export class MonitoringRepository {
   async closeLead(
     executor: Executor,
     id: string,
-    changes: { status: LeadStatus; caseId?: string; dismissalReason?: string },
+    changes: {
+      status: LeadStatus;
+      caseId?: string;
+      dismissalKind?: DismissalKind;
+      dismissalReason?: string;
+      dismissedBy?: string | null;
+      dismissedByUsername?: string;
+    },
   ): Promise<void> {
     await executor
       .updateTable('monitoringLeads')
-      .set({ ...changes, updatedAt: sql<Date>`now()` })
+      .set({
+        ...changes,
+        ...(changes.status === 'dismissed' ? { dismissedAt: sql<Date>`now()` } : {}),
+        updatedAt: sql<Date>`now()`,
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -172,7 +192,15 @@ export class MonitoringRepository {
     executor: Executor,
     values: Pick<
       MonitoringCaseTable,
-      'kind' | 'regionCode' | 'householdId' | 'leadId' | 'state' | 'stepDueAt' | 'chainDueAt' | 'createdBy'
+      | 'kind'
+      | 'regionCode'
+      | 'householdId'
+      | 'idNumber'
+      | 'leadId'
+      | 'state'
+      | 'stepDueAt'
+      | 'chainDueAt'
+      | 'createdBy'
     > & { stepStartedAt: Date },
   ): Promise<string> {
     const row = await executor
@@ -184,42 +212,49 @@ export class MonitoringRepository {
   }
 
   private cases(executor: Executor, scope: RegionRange) {
-    return withRegionScope(executor.selectFrom('monitoringCases as c'), scope, 'c.regionCode')
-      .innerJoin('regions as village', 'village.code', 'c.regionCode')
-      .innerJoin('households as h', 'h.id', 'c.householdId')
-      .select((eb) => [
-        'c.id',
-        'c.kind',
-        'c.regionCode',
-        'village.fullName as regionFullName',
-        'c.householdId',
-        'h.householdNo',
-        'c.leadId',
-        'c.state',
-        'c.version',
-        'c.stepStartedAt',
-        'c.stepDueAt',
-        'c.chainDueAt',
-        'c.proposedCategory',
-        'c.proposedRisks',
-        'c.proposedMeasures',
-        'c.eliminationMethod',
-        'c.stepData',
-        'c.outcome',
-        'c.outcomeReason',
-        'c.createdAt',
-        'c.updatedAt',
-        'c.closedAt',
-        eb
-          .selectFrom('persons as head')
-          .select('head.name')
-          .whereRef('head.householdId', '=', 'c.householdId')
-          .where('head.relation', '=', 'head')
-          .orderBy('head.id')
-          .limit(1)
-          .as('headName'),
-        sql<boolean>`c.closed_at IS NULL AND c.step_due_at < now()`.as('overdue'),
-      ]);
+    return (
+      withRegionScope(executor.selectFrom('monitoringCases as c'), scope, 'c.regionCode')
+        .innerJoin('regions as village', 'village.code', 'c.regionCode')
+        // a case about a person not in the registry has no household until verification records it
+        .leftJoin('households as h', 'h.id', 'c.householdId')
+        .select((eb) => [
+          'c.id',
+          'c.kind',
+          'c.regionCode',
+          'village.fullName as regionFullName',
+          'c.householdId',
+          'h.householdNo',
+          'c.idNumber',
+          'c.leadId',
+          'c.state',
+          'c.version',
+          'c.stepStartedAt',
+          'c.stepDueAt',
+          'c.chainDueAt',
+          'c.proposedCategory',
+          'c.proposedRisks',
+          'c.proposedMeasures',
+          'c.eliminationMethod',
+          'c.stepData',
+          'c.outcome',
+          'c.outcomeReason',
+          'c.createdAt',
+          'c.updatedAt',
+          'c.closedAt',
+          sql<string | null>`coalesce(${eb
+            .selectFrom('persons as head')
+            .select('head.name')
+            .whereRef('head.householdId', '=', 'c.householdId')
+            .where('head.relation', '=', 'head')
+            .orderBy('head.id')
+            .limit(
+              1,
+            )}, ${eb.selectFrom('monitoringLeads as lead').select('lead.name').whereRef('lead.id', '=', 'c.leadId')})`.as(
+            'headName',
+          ),
+          sql<boolean>`c.closed_at IS NULL AND c.step_due_at < now()`.as('overdue'),
+        ])
+    );
   }
 
   async findCase(options: { id: string; scope: RegionRange }) {
@@ -235,15 +270,32 @@ export class MonitoringRepository {
       .executeTakeFirst();
   }
 
-  async hasOpenCase(executor: Executor, options: { householdId: string; kind: string }): Promise<boolean> {
+  async hasOpenCase(
+    executor: Executor,
+    options: { householdId: string | null; idNumber: string | null; kind: string },
+  ): Promise<boolean> {
     const row = await executor
       .selectFrom('monitoringCases')
       .select('id')
-      .where('householdId', '=', options.householdId)
+      .$call((query) =>
+        options.householdId
+          ? query.where('householdId', '=', options.householdId)
+          : query.where('householdId', 'is', null).where('idNumber', '=', options.idNumber ?? ''),
+      )
       .where('kind', '=', options.kind as 'identification')
       .where('closedAt', 'is', null)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /** The household verification recorded for a case that started without one. */
+  async setCaseHousehold(executor: Executor, id: string, householdId: string): Promise<void> {
+    await executor
+      .updateTable('monitoringCases')
+      .set({ householdId, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('householdId', 'is', null)
+      .execute();
   }
 
   /** Moves a case on if nobody moved it since `version` was read; answers false when someone did. */
@@ -533,9 +585,10 @@ export class MonitoringRepository {
       .where(
         sql<boolean>`c.closed_at < ((${start}::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')`,
       )
+      .where('c.householdId', 'is not', null)
       .orderBy('c.householdId')
       .execute();
-    return rows.map((row) => row.householdId);
+    return rows.map((row) => row.householdId as string);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { beijingToday, nationalColumns } from '@shouwang/domain';
+import { beijingToday, buildIdNumber, nationalColumns } from '@shouwang/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, TestClient } from '../../../test/app.ts';
@@ -663,5 +663,208 @@ describe('department alerts and the workbench', () => {
     expect(guyang.approved).toBeGreaterThanOrEqual(2);
     const byVillage = (await township.get('/api/workbench/progress')).json();
     expect(byVillage.items.map((item: { regionName: string }) => item.regionName)).toContain('城内村');
+  });
+});
+
+describe('dismissing a lead that is not a case', () => {
+  const visit = async (client: TestClient, idNumber: string) =>
+    (
+      await client.post('/api/monitoring/leads', {
+        name: '关闭测试',
+        idNumber,
+        difficultyTypes: ['illness'],
+        consent: true,
+      })
+    ).json().id as string;
+  const dismiss = (client: TestClient, id: string, body: Record<string, unknown>) =>
+    client.post(`/api/monitoring/leads/${id}/dismiss`, body);
+  const leadRow = (id: string) =>
+    harness.database.db
+      .selectFrom('monitoringLeads')
+      .select(['status', 'dismissalKind', 'dismissalReason'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+
+  it('refuses another village (404), the county and a blank reason, audits the refusals, changes nothing', async () => {
+    const target = await insertHousehold(harness.database.db, { regionCode: regions.chengnei });
+    const id = await visit(village, target.members[0]?.idNumber ?? '');
+    const before = (await deniedAudits('monitoring.dismiss_lead')).length;
+    expect((await dismiss(otherVillage, id, { kind: 'duplicate', reason: '重复' })).statusCode).toBe(404);
+    const byCounty = await dismiss(county, id, { kind: 'duplicate', reason: '重复' });
+    expect(byCounty.statusCode).toBe(403);
+    expect(byCounty.json().code).toBe('monitoring.step_not_allowed');
+    expect((await dismiss(otherCounty, id, { kind: 'duplicate', reason: '重复' })).statusCode).toBe(404);
+    const denied = await deniedAudits('monitoring.dismiss_lead');
+    expect(denied.length).toBe(before + 3);
+    expect(denied.map((row) => (row.detail as { reason: string }).reason).slice(-3)).toEqual([
+      'not_found',
+      'role',
+      'not_found',
+    ]);
+    expect((await dismiss(village, id, { kind: 'other', reason: '   ' })).json().code).toBe(
+      'monitoring.dismiss_reason_required',
+    );
+    expect((await dismiss(village, id, { kind: 'made_up', reason: 'x' })).statusCode).toBe(400);
+    expect(await leadRow(id)).toEqual({ status: 'open', dismissalKind: null, dismissalReason: null });
+  });
+
+  it('lets the village close it with a kind and a reason, kept on the lead and in the audit log', async () => {
+    const target = await insertHousehold(harness.database.db, { regionCode: regions.chengnei });
+    const id = await visit(village, target.members[0]?.idNumber ?? '');
+    const closed = await dismiss(village, id, {
+      kind: 'not_in_difficulty',
+      reason: '入户核实：收入稳定，无困难',
+    });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({
+      status: 'dismissed',
+      dismissalKind: 'not_in_difficulty',
+      dismissalReason: '入户核实：收入稳定，无困难',
+    });
+    expect(closed.json().dismissedByUsername).toBeTruthy();
+    expect(closed.json().dismissedAt).not.toBeNull();
+    const audit = await harness.database.db
+      .selectFrom('auditLog')
+      .select(['outcome', 'targetId'])
+      .where('action', '=', 'monitoring.dismiss_lead')
+      .where('outcome', '=', 'success')
+      .where('targetId', '=', id)
+      .execute();
+    expect(audit.length).toBe(1);
+    // A closed lead neither closes twice nor opens a case; a new report of the person opens a new lead.
+    expect((await dismiss(village, id, { kind: 'duplicate', reason: '再关' })).statusCode).toBe(409);
+    expect((await village.post(`/api/monitoring/leads/${id}/case`)).statusCode).toBe(409);
+    const again = await visit(village, target.members[0]?.idNumber ?? '');
+    expect(again).not.toBe(id);
+    const dismissed = (await village.get('/api/monitoring/leads?status=dismissed&pageSize=100')).json();
+    expect(dismissed.items.some((lead: { id: string }) => lead.id === id)).toBe(true);
+  });
+
+  it('lets the township of the lead close it, not another township', async () => {
+    const target = await insertHousehold(harness.database.db, { regionCode: regions.renzhuang });
+    const id = await visit(otherVillage, target.members[0]?.idNumber ?? '');
+    const nanzhang = await harness.signIn(
+      (await harness.createUser({ role: 'township_user', regionCode: regions.nanzhang })).username,
+    );
+    expect((await dismiss(nanzhang, id, { kind: 'wrong_village', reason: 'x' })).statusCode).toBe(404);
+    expect((await dismiss(township, id, { kind: 'wrong_village', reason: '户籍在南彰镇' })).statusCode).toBe(
+      200,
+    );
+    expect((await leadRow(id)).status).toBe('dismissed');
+  });
+});
+
+describe('a lead about a person who is not in the registry', () => {
+  const newcomer = buildIdNumber('410225', new Date('1980-03-15T00:00:00Z'), 731, 'male');
+  const spouse = buildIdNumber('410225', new Date('1982-07-09T00:00:00Z'), 733, 'female');
+  let caseId: string;
+
+  it('becomes a case without a household', async () => {
+    const reported = await selfReport(new TestClient(harness.app), villageToken, {
+      name: '刘新户',
+      idNumber: newcomer,
+      difficultyTypes: ['disaster'],
+    });
+    expect(reported.statusCode).toBe(200);
+    const leads = (await village.get('/api/monitoring/leads?status=open&pageSize=100')).json().items;
+    const lead = leads.find((item: { name: string }) => item.name === '刘新户');
+    expect(lead.householdId).toBeNull();
+    const opened = await village.post(`/api/monitoring/leads/${lead.id}/case`);
+    expect(opened.statusCode).toBe(200);
+    caseId = opened.json().id;
+    const detail = await caseOf(village, caseId);
+    expect(detail).toMatchObject({
+      householdId: null,
+      householdNo: null,
+      headName: '刘新户',
+      state: 'consent',
+    });
+    expect(detail.idNumber).toMatch(/\*/);
+    // it waits on the village's to-do list like any other case
+    const todos = (await village.get('/api/workbench/todos')).json();
+    expect(todos.items.some((item: { id: string }) => item.id === caseId)).toBe(true);
+  });
+
+  it('verification records the household through the registry before the chain goes on', async () => {
+    await upload(village, caseId, 'consent', jpeg);
+    expect((await step(village, caseId, 'pass')).statusCode).toBe(200);
+    const base = {
+      verifiers: ['王五', '赵六'],
+      findings: '房屋受灾倒塌',
+      category: 'sudden_hardship',
+      risks: ['disaster'],
+      measures: ['housing:农村危房改造'],
+    };
+    const missing = await step(village, caseId, 'pass', base);
+    expect(missing.json().details.fields.household).toMatch(/家庭成员/);
+    const withoutReporter = await step(village, caseId, 'pass', {
+      ...base,
+      household: { members: [{ name: '刘妻', idNumber: spouse, relation: 'head' }] },
+    });
+    expect(withoutReporter.json().details.fields.household).toMatch(/申报人/);
+    const registered = household.members[1]?.idNumber as string;
+    const known = await step(village, caseId, 'pass', {
+      ...base,
+      household: {
+        members: [
+          { name: '刘新户', idNumber: newcomer, relation: 'head' },
+          { name: '王秀兰', idNumber: registered, relation: 'spouse' },
+        ],
+      },
+    });
+    expect(known.json().details.fields.household).toMatch(/已在台账中/);
+    const passed = await step(village, caseId, 'pass', {
+      ...base,
+      household: {
+        householdPhone: '13912345678',
+        members: [
+          { name: '刘新户', idNumber: newcomer, relation: 'head' },
+          { name: '陈桂芳', idNumber: spouse, relation: 'spouse', phone: '13912345679' },
+        ],
+      },
+    });
+    expect(passed.statusCode).toBe(200);
+    const detail = passed.json();
+    expect(detail.state).toBe('cross_check');
+    expect(detail.householdId).not.toBeNull();
+    expect(detail.householdNo).toMatch(/^SW410225101200\d{4}$/);
+    const persons = await harness.database.db
+      .selectFrom('persons')
+      .select(['name', 'relation', 'gender', 'regionCode'])
+      .where('householdId', '=', detail.householdId)
+      .orderBy('id')
+      .execute();
+    expect(persons).toEqual([
+      { name: '刘新户', relation: 'head', gender: 'male', regionCode: regions.chengnei },
+      { name: '陈桂芳', relation: 'spouse', gender: 'female', regionCode: regions.chengnei },
+    ]);
+    const history = await harness.database.db
+      .selectFrom('fieldHistory')
+      .select(['entity', 'field', 'source'])
+      .where('householdId', '=', detail.householdId)
+      .execute();
+    expect(new Set(history.map((row) => row.source))).toEqual(new Set(['cadre']));
+    expect(history.filter((row) => row.entity === 'person' && row.field === 'idNumber').length).toBe(2);
+  });
+
+  it('walks the rest of the chain and records the new household as monitored', async () => {
+    expect((await step(township, caseId, 'pass', { result: '比对无异常' })).statusCode).toBe(200);
+    expect((await step(village, caseId, 'pass', { attendees: 10, result: '同意纳入' })).statusCode).toBe(200);
+    await age(caseId, 7);
+    await village.request({
+      method: 'PUT',
+      url: `/api/monitoring/cases/${caseId}/notice`,
+      payload: { startsOn: daysAgo(7), endsOn: daysAgo(1), place: '村务公开栏' },
+    });
+    expect((await step(village, caseId, 'pass')).statusCode).toBe(200);
+    expect((await step(township, caseId, 'pass')).statusCode).toBe(200);
+    const approved = await step(county, caseId, 'pass');
+    expect(approved.statusCode).toBe(200);
+    const row = await harness.database.db
+      .selectFrom('households')
+      .select(['monitoringCategory', 'riskEliminated'])
+      .where('id', '=', approved.json().householdId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ monitoringCategory: 'sudden_hardship', riskEliminated: false });
   });
 });

@@ -10,6 +10,7 @@ import {
   CaseDetailSchema,
   CaseListQuery,
   CaseListSchema,
+  DismissLeadBody,
   IdParams,
   LeadCreatedSchema,
   LeadDetailSchema,
@@ -186,6 +187,22 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => ({
       id: await app.monitoring.openIdentification(requirePrincipal(request), request.params.id, ip(request)),
     }),
+  });
+
+  app.post('/leads/:id/dismiss', {
+    schema: {
+      tags: ['monitoring'],
+      summary: '关闭线索（重复上报、经核实不存在困难、不是本村农户等，须填理由）',
+      params: IdParams,
+      body: DismissLeadBody,
+      response: { 200: LeadDetailSchema },
+    },
+    config: { access: act },
+    handler: async (request) => {
+      const principal = requirePrincipal(request);
+      await app.monitoring.dismissLead(principal, request.params.id, request.body, ip(request));
+      return toLeadDetail(await app.monitoring.getLeadOrThrow(principal, request.params.id));
+    },
   });
 
   app.post('/households/:id/elimination', {

@@ -76,6 +76,10 @@ const LeadSchema = Type.Object({
   description: NullableString,
   reportCount: Type.Integer(),
   caseId: NullableString,
+  dismissalKind: NullableString,
+  dismissalReason: NullableString,
+  dismissedByUsername: NullableString,
+  dismissedAt: NullableString,
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -94,6 +98,22 @@ export const LeadDetailSchema = Type.Object({
   ),
 });
 
+export const dismissalKindLabels = {
+  duplicate: '重复上报',
+  not_in_difficulty: '经核实不存在困难',
+  wrong_village: '不是本村（乡镇）农户',
+  other: '其他',
+} as const;
+export const DismissLeadBody = Type.Object({
+  kind: Type.Union([
+    Type.Literal('duplicate'),
+    Type.Literal('not_in_difficulty'),
+    Type.Literal('wrong_village'),
+    Type.Literal('other'),
+  ]),
+  reason: Type.String({ maxLength: 1000 }),
+});
+
 export const CaseCreatedSchema = Type.Object({ id: Type.String() });
 
 const CaseSummary = {
@@ -101,8 +121,11 @@ const CaseSummary = {
   kind: Type.String(),
   regionCode: Type.String(),
   regionFullName: Type.String(),
-  householdId: Type.String(),
-  householdNo: Type.String(),
+  /** Null while a case about a person not in the registry waits for verification to record the household. */
+  householdId: NullableString,
+  householdNo: NullableString,
+  /** Masked: the ID number of a case without a household yet. */
+  idNumber: NullableString,
   headName: NullableString,
   state: Type.String(),
   stateLabel: Type.String(),

@@ -1,9 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { beijingToday, codeTables, idNumberProblem, monthProblem, phoneProblem } from '@shouwang/domain';
+import {
+  beijingToday,
+  birthDateOf,
+  codeTables,
+  genderOf,
+  idNumberProblem,
+  maskIdNumber,
+  monthProblem,
+  phoneProblem,
+} from '@shouwang/domain';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/connection.ts';
-import type { Database, LeadChannel, LeadStatus } from '../../db/database.ts';
+import type { Database, DismissalKind, LeadChannel, LeadStatus } from '../../db/database.ts';
 import ExcelJS from '../../excel.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -334,7 +343,59 @@ export class MonitoringService {
   // ---------------------------------------------------------------------------------------------
   // Cases
 
-  /** Starts identification from an open lead whose household is in the registry. */
+  /**
+   * Closes a lead that is not a real case (a duplicate, not in difficulty, the wrong village), with a
+   * reason. The village or the township of the lead may; anyone else is refused and audited.
+   */
+  async dismissLead(
+    principal: Principal,
+    leadId: string,
+    input: { kind: DismissalKind; reason: string },
+    ip: string | null,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const lead = await this.repository.lockLead(trx, { id: leadId, scope: principal.scope });
+      if (!lead) {
+        await this.refuse(principal, 'dismiss_lead', { leadId }, 'not_found', ip);
+        throw monitoringErrors.leadNotFound();
+      }
+      const mayDismiss =
+        (principal.roles.includes('village_user') && principal.regionLevel === 'village') ||
+        (principal.roles.includes('township_user') && principal.regionLevel === 'township');
+      if (!mayDismiss) {
+        await this.refuse(principal, 'dismiss_lead', { leadId, regionCode: lead.regionCode }, 'role', ip);
+        throw monitoringErrors.stepNotAllowed('关闭线索', '村级或乡镇用户');
+      }
+      if (lead.status !== 'open') throw monitoringErrors.leadNotOpen();
+      const reason = input.reason.trim();
+      if (!reason) throw monitoringErrors.dismissReasonRequired();
+      await this.repository.closeLead(trx, lead.id, {
+        status: 'dismissed',
+        dismissalKind: input.kind,
+        dismissalReason: reason,
+        dismissedBy: principal.userId || null,
+        dismissedByUsername: principal.username,
+      });
+      await this.audit.record(
+        {
+          action: 'monitoring.dismiss_lead',
+          actor: principal,
+          ip,
+          outcome: 'success',
+          targetType: 'monitoring_lead',
+          targetId: lead.id,
+          regionCode: lead.regionCode,
+          detail: { kind: input.kind, reason },
+        },
+        trx,
+      );
+    });
+  }
+
+  /**
+   * Starts identification from an open lead. A lead about a person the village's registry does not
+   * hold starts without a household; home verification records it before the chain goes on.
+   */
   async openIdentification(principal: Principal, leadId: string, ip: string | null): Promise<string> {
     const start = firstStep('identification');
     return this.db.transaction().execute(async (trx) => {
@@ -354,12 +415,19 @@ export class MonitoringService {
         throw monitoringErrors.stepNotAllowed(start.label, roleLabels[start.role]);
       }
       if (lead.status !== 'open') throw monitoringErrors.leadNotOpen();
-      if (!lead.householdId) throw monitoringErrors.householdNotMatched();
+      // The household may have reached the registry since the report came in.
+      const householdId =
+        lead.householdId ??
+        (lead.idNumber
+          ? ((await this.registry.findHouseholdByIdNumber(regionRange(lead.regionCode), lead.idNumber))
+              ?.householdId ?? null)
+          : null);
+      if (!householdId && !lead.idNumber) throw monitoringErrors.householdNotMatched();
       const caseId = await this.startCase(
         trx,
         principal,
         'identification',
-        lead.householdId,
+        householdId ? { householdId } : { idNumber: lead.idNumber as string },
         lead.regionCode,
         lead.id,
         ip,
@@ -397,7 +465,7 @@ export class MonitoringService {
           trx,
           principal,
           'elimination',
-          household.household.id,
+          { householdId: household.household.id },
           household.household.regionCode,
           null,
           ip,
@@ -409,12 +477,14 @@ export class MonitoringService {
     trx: Kysely<Database>,
     principal: Principal,
     kind: CaseKind,
-    householdId: string,
+    subject: { householdId: string } | { idNumber: string },
     regionCode: string,
     leadId: string | null,
     ip: string | null,
   ): Promise<string> {
-    if (await this.repository.hasOpenCase(trx, { householdId, kind }))
+    const householdId = 'householdId' in subject ? subject.householdId : null;
+    const idNumber = 'idNumber' in subject ? subject.idNumber : null;
+    if (await this.repository.hasOpenCase(trx, { householdId, idNumber, kind }))
       throw monitoringErrors.openCaseExists();
     const start = firstStep(kind);
     const now = new Date();
@@ -422,6 +492,7 @@ export class MonitoringService {
       kind,
       regionCode,
       householdId,
+      idNumber,
       leadId,
       state: start.state,
       stepStartedAt: now,
@@ -474,8 +545,13 @@ export class MonitoringService {
       actor: principal,
       ip,
       outcome: 'denied',
-      targetType: 'monitoring_case',
-      targetId: typeof detail.caseId === 'string' ? detail.caseId : null,
+      targetType: typeof detail.leadId === 'string' ? 'monitoring_lead' : 'monitoring_case',
+      targetId:
+        typeof detail.caseId === 'string'
+          ? detail.caseId
+          : typeof detail.leadId === 'string'
+            ? detail.leadId
+            : null,
       // a refused look at another region is logged in the caller's own region, which reveals nothing
       regionCode: reason === 'not_found' ? principal.regionCode : ((detail.regionCode as string) ?? null),
       detail: { ...detail, reason, roles: principal.roles, level: principal.regionLevel },
@@ -539,6 +615,7 @@ export class MonitoringService {
 
   /** The elimination criteria: what the registry says, and what the verifying cadre attested. */
   private async criteriaOf(principal: Principal, found: CaseRow) {
+    if (!found.householdId) throw monitoringErrors.householdNotRecorded();
     const detail = await this.registry.getHouseholdDetail(principal, found.householdId);
     const latest = [...detail.incomes].sort((a, b) => b.year - a.year)[0];
     // The line of the income's own statistics year: the one setting the quality rules read too.
@@ -643,11 +720,18 @@ export class MonitoringService {
         input.action === 'pass' ? await this.checkPass(trx, principal, found, current, data) : {};
       const closed = target === 'approved' || target === 'rejected';
       const nextStep = closed ? undefined : findStep(kind, target);
+      let householdId = found.householdId;
+      if (changes.newHousehold) {
+        // Verification of a person not in the registry: the household is recorded before the chain goes on.
+        householdId = (await this.registry.createHousehold(trx, principal, changes.newHousehold)).id;
+        await this.repository.setCaseHousehold(trx, found.id, householdId);
+      }
       if (target === 'approved') {
+        if (!householdId) throw monitoringErrors.householdNotRecorded();
         await this.registry.recordMonitoringDecision(
           trx,
           principal,
-          found.householdId,
+          householdId,
           kind === 'identification'
             ? {
                 kind: 'identified',
@@ -696,7 +780,7 @@ export class MonitoringService {
           targetType: 'monitoring_case',
           targetId: found.id,
           regionCode: found.regionCode,
-          detail: { kind, from: found.state, to: target, householdId: found.householdId },
+          detail: { kind, from: found.state, to: target, householdId },
         },
         trx,
       );
@@ -719,6 +803,7 @@ export class MonitoringService {
       eliminationMethod?: string | null;
     };
     stepData?: Record<string, unknown>;
+    newHousehold?: Parameters<RegistryService['createHousehold']>[2];
   }> {
     const problems: Record<string, string> = {};
     const text = (field: string) => (typeof data[field] === 'string' ? (data[field] as string).trim() : '');
@@ -748,6 +833,10 @@ export class MonitoringService {
             proposal: { category: data.category as string, risks, measures },
             stepData: { verifiers, findings: text('findings') },
           };
+          if (!found.householdId) {
+            const recorded = await this.checkNewHousehold(found, data.household, problems);
+            if (recorded) result.newHousehold = recorded;
+          }
         } else {
           if (!isCode('eliminationMethod', data.eliminationMethod))
             problems.eliminationMethod = '请选择风险消除方式';
@@ -811,6 +900,65 @@ export class MonitoringService {
     }
     if (Object.keys(problems).length > 0) throw monitoringErrors.invalidStep(problems);
     return result;
+  }
+
+  /**
+   * The household verification records for a person the registry does not hold: members with valid
+   * ID numbers that are nowhere in the province's registry, one head, the reported person among them.
+   */
+  private async checkNewHousehold(
+    found: CaseRow,
+    value: unknown,
+    problems: Record<string, string>,
+  ): Promise<Parameters<RegistryService['createHousehold']>[2] | undefined> {
+    const input = (typeof value === 'object' && value) || {};
+    const rawMembers = Array.isArray((input as { members?: unknown }).members)
+      ? ((input as { members: unknown[] }).members as Array<Record<string, unknown>>)
+      : [];
+    const members = rawMembers.map((member) => ({
+      name: typeof member.name === 'string' ? member.name.trim() : '',
+      idNumber: typeof member.idNumber === 'string' ? member.idNumber.trim().toUpperCase() : '',
+      relation: typeof member.relation === 'string' ? member.relation : '',
+      phone: typeof member.phone === 'string' && member.phone.trim() ? member.phone.trim() : null,
+    }));
+    const issues: string[] = [];
+    if (members.length === 0) issues.push('请登记该户的家庭成员');
+    members.forEach((member, index) => {
+      const label = `第 ${index + 1} 位成员`;
+      if (!member.name) issues.push(`${label}未填姓名`);
+      const idProblem = member.idNumber ? idNumberProblem(member.idNumber) : '未填身份证号码';
+      if (idProblem) issues.push(`${label}${idProblem}`);
+      if (!codeTables.relation.some((item) => item.code === member.relation))
+        issues.push(`${label}未选与户主关系`);
+      const phoneIssue = member.phone ? phoneProblem('联系电话', member.phone) : undefined;
+      if (phoneIssue) issues.push(`${label}${phoneIssue}`);
+    });
+    if (members.length > 0 && members.filter((member) => member.relation === 'head').length !== 1)
+      issues.push('须有且只有 1 位户主');
+    if (new Set(members.map((member) => member.idNumber)).size !== members.length)
+      issues.push('成员身份证号码重复');
+    if (found.idNumber && !members.some((member) => member.idNumber === found.idNumber))
+      issues.push('申报人须是登记的家庭成员之一');
+    for (const member of members) {
+      if (!member.idNumber || issues.length > 0) break;
+      if (await this.registry.findHouseholdByIdNumber(this.provinceScope, member.idNumber))
+        issues.push(`身份证号码 ${maskIdNumber(member.idNumber)} 已在台账中，请核对`);
+    }
+    if (issues.length > 0) {
+      problems.household = issues.join('；');
+      return undefined;
+    }
+    const householdPhone = (input as { householdPhone?: unknown }).householdPhone;
+    return {
+      regionCode: found.regionCode,
+      householdPhone:
+        typeof householdPhone === 'string' && householdPhone.trim() ? householdPhone.trim() : null,
+      members: members.map((member) => ({
+        ...member,
+        gender: genderOf(member.idNumber) ?? null,
+        birthDate: birthDateOf(member.idNumber)?.toISOString().slice(0, 10) ?? null,
+      })),
+    };
   }
 
   /** Records (or corrects) the public notice while the case is at the notice step. */

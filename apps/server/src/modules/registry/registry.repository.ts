@@ -3,6 +3,7 @@ import {
   type Compilable,
   CompiledQuery,
   type Expression,
+  type Insertable,
   type Kysely,
   type Selectable,
   type SelectQueryBuilder,
@@ -727,6 +728,40 @@ export class RegistryRepository {
       .where('oldValue', 'is not', null)
       .execute();
     return rows.map((row) => row.countyCode);
+  }
+
+  /**
+   * The next number for a household recorded here rather than by the national system: `SW`, the
+   * village code and a four-digit sequence, so that it can never equal a national number (digits only).
+   */
+  async nextLocalHouseholdNo(executor: Executor, regionCode: string): Promise<string> {
+    const prefix = `SW${regionCode}`;
+    const row = await executor
+      .selectFrom('households')
+      .select(sql<string | null>`max(household_no)`.as('last'))
+      .where('householdNo', 'like', `${prefix}%`)
+      .executeTakeFirst();
+    const last = Number(row?.last?.slice(prefix.length) ?? 0);
+    return `${prefix}${String(last + 1).padStart(4, '0')}`;
+  }
+
+  /** A new household and its members; answers their ids. */
+  async insertHouseholdWithMembers(
+    executor: Executor,
+    household: Insertable<HouseholdTable>,
+    members: Array<Omit<Insertable<PersonTable>, 'householdId' | 'regionCode'>>,
+  ): Promise<{ id: string; persons: Array<{ id: string; idNumber: string | null }> }> {
+    const row = await executor
+      .insertInto('households')
+      .values(household)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const persons = await executor
+      .insertInto('persons')
+      .values(members.map((member) => ({ ...member, householdId: row.id, regionCode: household.regionCode })))
+      .returning(['id', 'idNumber'])
+      .execute();
+    return { id: row.id, persons };
   }
 
   async insertHistory(executor: Executor, rows: FieldHistoryInsert[]): Promise<void> {

@@ -4,7 +4,7 @@ import type { DB } from '../../db/connection.ts';
 import type { Database, PersonStatus } from '../../db/database.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type RegionRange, regionRange } from '../regions/region-code.ts';
+import { isWithinRange, type RegionRange, regionRange } from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
 import { nationalRowValues } from './national-rows.ts';
 import { registryErrors } from './registry.errors.ts';
@@ -518,6 +518,81 @@ export class RegistryService {
       }
     }
     await this.repository.insertHistory(executor, history);
+  }
+
+  /**
+   * A household the registry did not have, recorded by a cadre (home verification of a person who is
+   * not in the national data): members as verified, a local household number, and field history of
+   * source `cadre` for every value written. Runs in the caller's transaction; the caller checks the
+   * members (ID numbers valid, one head, none already in the registry).
+   */
+  async createHousehold(
+    executor: Kysely<Database>,
+    principal: Pick<Principal, 'userId' | 'scope'>,
+    input: {
+      regionCode: string;
+      householdPhone: string | null;
+      members: Array<{
+        name: string;
+        idNumber: string;
+        relation: string;
+        phone: string | null;
+        gender: 'male' | 'female' | null;
+        birthDate: string | null;
+      }>;
+    },
+  ): Promise<{ id: string; householdNo: string }> {
+    if (!isWithinRange(input.regionCode, principal.scope)) throw registryErrors.householdNotFound();
+    const householdNo = await this.repository.nextLocalHouseholdNo(executor, input.regionCode);
+    const { id, persons } = await this.repository.insertHouseholdWithMembers(
+      executor,
+      { regionCode: input.regionCode, householdNo, householdPhone: input.householdPhone },
+      input.members.map((member) => ({
+        name: member.name,
+        idNumber: member.idNumber,
+        idType: 'resident_id',
+        relation: member.relation,
+        gender: member.gender,
+        birthDate: member.birthDate,
+        phone: member.phone,
+        status: 'active' as const,
+      })),
+    );
+    const personIds = new Map(persons.map((person) => [person.idNumber, person.id]));
+    const row = (
+      entity: 'household' | 'person',
+      field: string,
+      value: string | null,
+      personId: string | null = null,
+    ): FieldHistoryInsert => ({
+      householdId: id,
+      personId,
+      regionCode: input.regionCode,
+      entity,
+      field,
+      oldValue: null,
+      newValue: value,
+      source: 'cadre',
+      batchId: null,
+      userId: principal.userId || null,
+    });
+    const history: FieldHistoryInsert[] = [row('household', 'householdNo', householdNo)];
+    if (input.householdPhone) history.push(row('household', 'householdPhone', input.householdPhone));
+    for (const member of input.members) {
+      const personId = personIds.get(member.idNumber) ?? null;
+      for (const [field, value] of [
+        ['name', member.name],
+        ['idNumber', member.idNumber],
+        ['relation', member.relation],
+        ['gender', member.gender],
+        ['birthDate', member.birthDate],
+        ['phone', member.phone],
+      ] as const) {
+        if (value) history.push(row('person', field, value, personId));
+      }
+    }
+    await this.repository.insertHistory(executor, history);
+    return { id, householdNo };
   }
 
   /**
