@@ -10,6 +10,7 @@ import { registerDemoCommands, seedDemoCountyOnFirstRun } from './modules/demo/d
 import { registerExchangeCommands } from './modules/exchange/exchange.cli.ts';
 import { registerQualityCommands } from './modules/quality/quality.cli.ts';
 import { toRegionCode } from './modules/regions/region-code.ts';
+import { registerCalendarCommands } from './modules/settings/working-calendar.cli.ts';
 import { AppError } from './plugins/errors.ts';
 import { progressLine } from './progress.ts';
 
@@ -245,6 +246,7 @@ registerDemoCommands(program);
 registerExchangeCommands(program);
 registerAnalyticsCommands(program);
 registerQualityCommands(program);
+registerCalendarCommands(program);
 
 program.addOption(new Option('--version').hideHelp());
 

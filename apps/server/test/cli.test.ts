@@ -127,4 +127,25 @@ describe('shouwang CLI', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('6 至 120');
   });
+
+  it('adds a year of holidays and adjusted working days, and lists it', async () => {
+    const added = await shouwang(
+      'calendar',
+      'add',
+      '--year',
+      '2029',
+      '--holiday',
+      '春节=2029-02-12..2029-02-19',
+      '--workday',
+      '春节调休=2029-02-11',
+    );
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain('已登记 2029 年：放假 8 天，调休上班 1 天');
+    const listed = await shouwang('calendar', 'list', '--year', '2029');
+    expect(listed.stdout.split('\n')[0]).toBe('2029-02-11\t上班\t春节调休');
+    // a Monday is no adjusted working day
+    expect((await shouwang('calendar', 'add', '--year', '2029', '--workday', 'x=2029-02-26')).code).not.toBe(
+      0,
+    );
+  }, 180_000);
 });

@@ -20,6 +20,7 @@ export const monitoringModule = fp(
         app.regions,
         app.audit,
         app.settings,
+        app.workingCalendar,
         regionRange(toRegionCode(app.config.province), 'province'),
       ),
     );

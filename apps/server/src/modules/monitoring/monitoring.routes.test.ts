@@ -5,7 +5,8 @@ import { createTestApp, type TestApp, TestClient } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
 import { type InsertedHousehold, insertHousehold } from '../../../test/registry-factory.ts';
 import ExcelJS from '../../excel.ts';
-import { addDays, workflows } from './monitoring.workflow.ts';
+import { addDays } from '../settings/working-calendar.service.ts';
+import { workflows } from './monitoring.workflow.ts';
 import { selfReportTiming } from './self-report-guard.ts';
 
 let harness: TestApp;

@@ -22,11 +22,11 @@ import { nationalHeaders } from '../registry/national-rows.ts';
 import type { RegistryService } from '../registry/registry.service.ts';
 import { checkRiskTypes } from '../registry/registry.validation.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import type { WorkingCalendarService } from '../settings/working-calendar.service.ts';
 import { monitoringErrors } from './monitoring.errors.ts';
 import { type CaseRow, type LeadIntake, MonitoringRepository } from './monitoring.repository.ts';
 import {
   actingStates,
-  addDays,
   type CaseAction,
   type CaseKind,
   type EliminationCriterion,
@@ -97,6 +97,7 @@ export class MonitoringService {
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    private readonly calendar: WorkingCalendarService,
     /** The installation's province: department alerts are matched across all of it. */
     private readonly provinceScope: RegionRange,
   ) {
@@ -497,7 +498,11 @@ export class MonitoringService {
       state: start.state,
       stepStartedAt: now,
       stepDueAt: await this.dueAt(start, now),
-      chainDueAt: addDays(now, await this.settings.get('monitoring.chainWorkingDays'), 'working_days'),
+      chainDueAt: await this.calendar.addDays(
+        now,
+        Number(await this.settings.get('monitoring.chainWorkingDays')),
+        'working_days',
+      ),
       createdBy: principal.userId || null,
     });
     await this.repository.insertTransition(trx, {
@@ -529,7 +534,7 @@ export class MonitoringService {
   }
 
   private async dueAt(step: WorkflowStep, from: Date): Promise<Date> {
-    return addDays(from, Number(await this.settings.get(step.limitSetting)), step.limitUnit);
+    return this.calendar.addDays(from, Number(await this.settings.get(step.limitSetting)), step.limitUnit);
   }
 
   /** A refusal leaves an audit row; the caller then throws the answer (404 outside the region, 403 within). */

@@ -163,28 +163,6 @@ export function actingStates(caller: { roles: string[]; regionLevel: RegionLevel
   );
 }
 
-const dayMilliseconds = 86_400_000;
-const beijingOffset = 8 * 3_600_000;
-
-/**
- * The moment a time limit ends: the end (Beijing midnight) of the `count`-th day after `start`.
- * Working days are Monday to Friday. Statutory holidays and the weekend days worked in their place
- * change every year by State Council notice; until a holiday calendar is kept as province data, a
- * holiday week counts as working days, so limits are never longer than the rule.
- */
-export function addDays(start: Date, count: number, unit: 'working_days' | 'calendar_days'): Date {
-  // Midnight at the start of the Beijing day of `start`, as a UTC instant.
-  let dayStart =
-    Math.floor((start.getTime() + beijingOffset) / dayMilliseconds) * dayMilliseconds - beijingOffset;
-  let remaining = count;
-  while (remaining > 0) {
-    dayStart += dayMilliseconds;
-    const weekday = new Date(dayStart + beijingOffset).getUTCDay();
-    if (unit === 'calendar_days' || (weekday !== 0 && weekday !== 6)) remaining -= 1;
-  }
-  return new Date(dayStart + dayMilliseconds);
-}
-
 /** The elimination criteria the case screen shows; each holds from the registry data or a cadre's attestation. */
 export const eliminationCriteria = [
   { key: 'income', label: '收入持续稳定高于监测标准 6 个月以上' },
