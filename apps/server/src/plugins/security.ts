@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
+import { postgresRateLimitStore } from './rate-limit-store.ts';
 
 export const securityPlugin = fp(
   async (app) => {
@@ -19,8 +20,9 @@ export const securityPlugin = fp(
         },
       },
     });
-    // Opt-in per route (`config.rateLimit`), e.g. sign-in and public pages.
-    await app.register(rateLimit, { global: false });
+    // Opt-in per route (`config.rateLimit`), e.g. sign-in and public pages; counted in PostgreSQL so
+    // that every process of the installation shares the limits.
+    await app.register(rateLimit, { global: false, store: postgresRateLimitStore(app.db) as never });
   },
-  { name: 'security' },
+  { name: 'security', dependencies: ['db'] },
 );
