@@ -50,6 +50,39 @@ export const measureCategories = [
 ] as const;
 export type MeasureCategory = (typeof measureCategories)[number]['code'];
 
+/**
+ * The usual measures of each category, as the national system's entries name them: what the case forms
+ * offer and what the demo data draws from.
+ */
+export const measureValueSuggestions: Record<MeasureCategory, readonly string[]> = {
+  industry: ['种植业', '养殖业', '产业奖补', '光伏收益分配', '带资入股分红'],
+  employment: ['外出务工补贴', '技能培训', '劳务输出', '其他'],
+  public_job: ['乡村公益性岗位'],
+  finance: ['小额信贷', '贴息贷款'],
+  health: ['城乡居民基本医疗保险个人缴费补贴', '大病保险倾斜支付', '医疗救助', '家庭医生签约服务'],
+  education: ['雨露计划', '助学金', '生源地助学贷款'],
+  compulsory_education: ['教育资助', '控辍保学'],
+  housing: ['农村危房改造'],
+  water: ['饮水安全巩固提升工程'],
+  social_security: ['低保', '特困供养', '残疾人两项补贴', '临时救助'],
+  social_aid: ['结对帮扶', '社会捐赠', '消费帮扶'],
+  relocation: ['易地扶贫搬迁'],
+  living_conditions: ['改厕', '改厨', '庭院整治'],
+  infrastructure: ['入户道路硬化', '村组道路建设'],
+};
+
+/** A measure as a case proposes it, `category:value`; why it is not one, or undefined. */
+export function measureProblem(text: string): string | undefined {
+  const separator = text.indexOf(':');
+  const category = separator < 0 ? text : text.slice(0, separator);
+  const value = separator < 0 ? '' : text.slice(separator + 1).trim();
+  const known = measureCategories.find((item) => item.code === category);
+  if (!known) return `帮扶措施类别「${category}」不正确`;
+  if (!value) return `请填写「${known.header}」的具体措施`;
+  if (value.length > 50) return `「${known.header}」的具体措施不超过 50 字`;
+  return undefined;
+}
+
 export const nationalColumns: NationalColumn[] = [
   // Identity and household keys
   {

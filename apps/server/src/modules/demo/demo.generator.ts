@@ -1,4 +1,4 @@
-import { type MeasureCategory, measureCategories } from '@shouwang/domain';
+import { type MeasureCategory, measureCategories, measureValueSuggestions } from '@shouwang/domain';
 import { applyDefects, type DefectDonors, type DefectMode } from './demo-defects.ts';
 import {
   ageAt,
@@ -458,22 +458,7 @@ const ethnicities = weightedTable<string>([
 // ---------------------------------------------------------------------------------------------
 // Monitoring: risks and measures that fit the members
 
-const measureValues: Record<MeasureCategory, readonly string[]> = {
-  industry: ['种植业', '养殖业', '产业奖补', '光伏收益分配', '带资入股分红'],
-  employment: ['外出务工补贴', '技能培训', '劳务输出', '其他'],
-  public_job: ['乡村公益性岗位'],
-  finance: ['小额信贷', '贴息贷款'],
-  health: ['城乡居民基本医疗保险个人缴费补贴', '大病保险倾斜支付', '医疗救助', '家庭医生签约服务'],
-  education: ['雨露计划', '助学金', '生源地助学贷款'],
-  compulsory_education: ['教育资助', '控辍保学'],
-  housing: ['农村危房改造'],
-  water: ['饮水安全巩固提升工程'],
-  social_security: ['低保', '特困供养', '残疾人两项补贴', '临时救助'],
-  social_aid: ['结对帮扶', '社会捐赠', '消费帮扶'],
-  relocation: ['易地扶贫搬迁'],
-  living_conditions: ['改厕', '改厨', '庭院整治'],
-  infrastructure: ['入户道路硬化', '村组道路建设'],
-};
+const measureValues = measureValueSuggestions;
 
 const publicJobs = ['乡村保洁员', '护林员', '护路员', '水管员', '村级公益岗', '防返贫监测信息员'];
 const otherRiskNotes = ['家庭成员突发重大变故', '收入骤减', '刚性支出较大', '主要劳动力长期失联'];

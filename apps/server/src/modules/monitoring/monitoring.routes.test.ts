@@ -339,13 +339,20 @@ describe('identification chain', () => {
 
   it('verification needs two verifiers, a category and risks; return needs a reason', async () => {
     expect((await step(village, caseId, 'return')).json().code).toBe('monitoring.reason_required');
-    const missing = await step(village, caseId, 'pass', { verifiers: ['王五'], findings: '' });
+    const missing = await step(village, caseId, 'pass', {
+      verifiers: ['王五'],
+      findings: '',
+      measures: ['health', 'made_up:x'],
+    });
     expect(Object.keys(missing.json().details.fields).sort()).toEqual([
       'category',
       'findings',
+      'measures',
       'risks',
       'verifiers',
     ]);
+    // a bare category says nothing about what the household receives
+    expect(missing.json().details.fields.measures).toContain('请填写「健康帮扶」的具体措施');
     const passed = await step(village, caseId, 'pass', {
       verifiers: ['王五', '赵六'],
       findings: '妻子大病住院，自付 4 万元',
@@ -417,7 +424,11 @@ describe('identification chain', () => {
     expect((await step(township, caseId, 'pass')).statusCode).toBe(200);
     expect((await step(township, caseId, 'pass')).statusCode).toBe(403);
     expect((await step(otherCounty, caseId, 'pass')).statusCode).toBe(404);
-    const approved = await step(county, caseId, 'pass');
+    const bare = await step(county, caseId, 'pass', { measures: ['employment'] });
+    expect(bare.json().details.fields.measures).toContain('就业帮扶');
+    const approved = await step(county, caseId, 'pass', {
+      measures: ['health:大病救助', 'employment:技能培训'],
+    });
     expect(approved.statusCode).toBe(200);
     expect(approved.json().state).toBe('approved');
     expect(approved.json().closedAt).not.toBeNull();
@@ -431,8 +442,13 @@ describe('identification chain', () => {
       .where('householdId', '=', household.id)
       .execute();
     expect(history.filter((row) => row.source === 'monitoring').map((row) => row.field)).toEqual(
-      expect.arrayContaining(['monitoringCategory', 'identifiedAt', 'risks', 'health']),
+      expect.arrayContaining(['monitoringCategory', 'identifiedAt', 'risks', 'health', 'employment']),
     );
+    // Measures are written with what they are, and the household page shows them by category.
+    expect(detail.measures).toEqual([
+      { category: { code: 'employment', label: '就业帮扶' }, values: ['技能培训'] },
+      { category: { code: 'health', label: '健康帮扶' }, values: ['大病救助'] },
+    ]);
     expect((await step(county, caseId, 'pass')).json().code).toBe('monitoring.case_closed');
     const transitions = approved
       .json()

@@ -7,6 +7,7 @@ import {
   genderOf,
   idNumberProblem,
   maskIdNumber,
+  measureProblem,
   monthProblem,
   phoneProblem,
 } from '@shouwang/domain';
@@ -833,7 +834,7 @@ export class MonitoringService {
           const risks = Array.isArray(data.risks) ? (data.risks as string[]) : [];
           const riskProblem = risks.length === 0 ? '请选择至少 1 项风险类型' : checkRiskTypes(risks);
           if (riskProblem) problems.risks = riskProblem;
-          const measures = Array.isArray(data.measures) ? (data.measures as unknown[]).map(String) : [];
+          const measures = measuresOf(data.measures, problems);
           result = {
             proposal: { category: data.category as string, risks, measures },
             stepData: { verifiers, findings: text('findings') },
@@ -895,7 +896,12 @@ export class MonitoringService {
           const risks = Array.isArray(data.risks) ? (data.risks as string[]) : found.proposedRisks;
           const riskProblem = risks.length === 0 ? '请确定风险类型' : checkRiskTypes(risks);
           if (riskProblem) problems.risks = riskProblem;
-          result = { proposal: { category, risks } };
+          // The county may adjust the measures; either way each names its category and its content.
+          const measures = measuresOf(
+            Array.isArray(data.measures) ? data.measures : found.proposedMeasures,
+            problems,
+          );
+          result = { proposal: { category, risks, measures } };
         } else if (!isCode('eliminationMethod', found.eliminationMethod)) {
           problems.eliminationMethod = '请确定风险消除方式';
         }
@@ -1316,10 +1322,20 @@ function isWithoutLabour(members: Array<{ status: string; laborSkill: string | n
   );
 }
 
-/** A measure as the case keeps it: `category:value`, or a bare category. */
+/** A measure as the case keeps it, `category:value` (checked by `measuresOf`), as a registry row. */
 function measureOf(text: string): { category: string; value: string } {
-  const [category, ...rest] = text.split(':');
-  return { category: category ?? text, value: rest.join(':') || '是' };
+  const separator = text.indexOf(':');
+  return { category: text.slice(0, separator), value: text.slice(separator + 1).trim() };
+}
+
+/** The proposed measures, each `category:value` with a known category and its content; problems noted. */
+function measuresOf(value: unknown, problems: Record<string, string>): string[] {
+  const measures = Array.isArray(value)
+    ? [...new Set((value as unknown[]).map((item) => String(item).trim()))]
+    : [];
+  const issues = measures.map(measureProblem).filter((issue): issue is string => issue !== undefined);
+  if (issues.length > 0) problems.measures = issues.join('；');
+  return measures;
 }
 
 function checkReport(input: ReportInput, public_: boolean): Record<string, string> {

@@ -266,7 +266,13 @@ export function CaseDetailPage() {
           <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }}>
             <Descriptions.Item label="村">{detail.regionFullName}</Descriptions.Item>
             <Descriptions.Item label="户编号">
-              <Link to={`/registry/households/${detail.householdId}`}>{detail.householdNo}</Link>
+              {detail.householdId ? (
+                <Link to={`/registry/households/${detail.householdId}`}>{detail.householdNo}</Link>
+              ) : (
+                <Typography.Text type="warning">
+                  台账中暂无该户（{detail.idNumber}），入户核实时登记
+                </Typography.Text>
+              )}
             </Descriptions.Item>
             {!detail.closedAt && current && (
               <Descriptions.Item label="当前环节">

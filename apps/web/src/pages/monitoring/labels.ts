@@ -1,3 +1,5 @@
+import { measureCategories, measureValueSuggestions } from '@shouwang/domain';
+
 /** Code-table options the monitoring forms offer (labels as the national system writes them). */
 export const riskTypeOptions = [
   { value: 'illness', label: '因病' },
@@ -24,15 +26,12 @@ export const eliminationMethodOptions = [
   { value: 'assisted', label: '帮扶消除' },
   { value: 'natural', label: '自然消除' },
 ];
-export const measureOptions = [
-  { value: 'industry', label: '产业帮扶' },
-  { value: 'employment', label: '就业帮扶' },
-  { value: 'public_job', label: '公益岗位' },
-  { value: 'finance', label: '金融帮扶（小额信贷）' },
-  { value: 'health', label: '健康帮扶' },
-  { value: 'education', label: '教育帮扶' },
-  { value: 'housing', label: '住房安全保障' },
-  { value: 'water', label: '饮水安全保障' },
-  { value: 'social_security', label: '综合保障' },
-  { value: 'social_aid', label: '社会帮扶' },
-];
+/** Measures grouped by category; a value is `category:content`, as the case keeps it. */
+export const measureOptions = measureCategories.map((category) => ({
+  label: category.header,
+  title: category.header,
+  options: measureValueSuggestions[category.code].map((value) => ({
+    value: `${category.code}:${value}`,
+    label: `${category.header} · ${value}`,
+  })),
+}));

@@ -1,22 +1,90 @@
 import { PageContainer } from '@ant-design/pro-components';
-import { Button, Card, Empty, Flex, List, Segmented, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Segmented,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { buildAccess } from '../../access.ts';
+import { describeError } from '../../api/client.ts';
 import { minuteFormat } from '../../locales/zh-CN/index.ts';
 import { useMeOrThrow } from '../auth/service.ts';
 import { QrSheetButton } from './components/qr-sheet-button.tsx';
 import { riskTypeLabel } from './labels.ts';
 import {
   channelLabels,
+  type DismissalKind,
+  dismissalKindLabels,
   type Lead,
   leadStatusLabels,
+  useDismissLead,
   useLeadsQuery,
   useOpenIdentification,
 } from './service.ts';
 
-function LeadCard({ lead, canOpen }: { lead: Lead; canOpen: boolean }) {
+/** 关闭线索: not a real case (a duplicate, no difficulty, another village), with a required reason. */
+function DismissButton({ lead }: { lead: Lead }) {
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ kind: DismissalKind; reason: string }>();
+  const dismiss = useDismissLead();
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        关闭线索
+      </Button>
+      <Modal
+        open={open}
+        title={`关闭线索：${lead.name ?? ''}`}
+        okText="关闭线索"
+        cancelText="取消"
+        okButtonProps={{ danger: true }}
+        confirmLoading={dismiss.isPending}
+        onCancel={() => setOpen(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ kind: 'duplicate' }}
+          onFinish={(values) =>
+            dismiss.mutate({ leadId: lead.id, ...values }, { onSuccess: () => setOpen(false) })
+          }
+        >
+          <Form.Item label="关闭原因" name="kind" required>
+            <Select
+              aria-label="关闭原因"
+              options={Object.entries(dismissalKindLabels).map(([value, label]) => ({ value, label }))}
+            />
+          </Form.Item>
+          <Form.Item
+            label="说明"
+            name="reason"
+            rules={[{ required: true, whitespace: true, message: '请填写关闭理由' }]}
+          >
+            <Input.TextArea rows={3} aria-label="关闭理由" placeholder="如：与 11 月 20 日的走访线索重复" />
+          </Form.Item>
+          {dismiss.error && <Alert type="error" showIcon message={describeError(dismiss.error)} />}
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function LeadCard({ lead, canOpen, canDismiss }: { lead: Lead; canOpen: boolean; canDismiss: boolean }) {
   const navigate = useNavigate();
   const open = useOpenIdentification();
   return (
@@ -43,12 +111,19 @@ function LeadCard({ lead, canOpen }: { lead: Lead; canOpen: boolean }) {
         )}
         {!lead.householdId && lead.status === 'open' && (
           <Typography.Text type="warning" style={{ fontSize: 13 }}>
-            台账中未找到该证件号码对应的农户
+            台账中未找到该证件号码对应的农户，启动识别后在入户核实时登记该户
+          </Typography.Text>
+        )}
+        {lead.status === 'dismissed' && (
+          <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+            已关闭（{lead.dismissalKind ? dismissalKindLabels[lead.dismissalKind] : ''}）：
+            {lead.dismissalReason} · {lead.dismissedByUsername} ·{' '}
+            {lead.dismissedAt ? dayjs(lead.dismissedAt).format(minuteFormat) : ''}
           </Typography.Text>
         )}
         <Flex gap={8} wrap>
           {lead.caseId && <Link to={`/monitoring/cases/${lead.caseId}`}>查看案件</Link>}
-          {canOpen && lead.status === 'open' && lead.householdId && (
+          {canOpen && lead.status === 'open' && (
             <Button
               type="primary"
               size="small"
@@ -60,6 +135,7 @@ function LeadCard({ lead, canOpen }: { lead: Lead; canOpen: boolean }) {
               启动识别
             </Button>
           )}
+          {canDismiss && lead.status === 'open' && <DismissButton lead={lead} />}
         </Flex>
       </Flex>
     </Card>
@@ -73,6 +149,8 @@ export function LeadsPage() {
   const [status, setStatus] = useState<string>('open');
   const leads = useLeadsQuery(status === 'all' ? undefined : status);
   const canOpen = access.canActOnCases && user.regionLevel === 'village';
+  const canDismiss =
+    access.canActOnCases && (user.regionLevel === 'village' || user.regionLevel === 'township');
   return (
     <PageContainer
       title="线索"
@@ -94,6 +172,7 @@ export function LeadsPage() {
           options={[
             { label: '待处理', value: 'open' },
             { label: '已启动识别', value: 'case_opened' },
+            { label: '已关闭', value: 'dismissed' },
             { label: '全部', value: 'all' },
           ]}
         />
@@ -103,7 +182,7 @@ export function LeadsPage() {
           locale={{ emptyText: <Empty description="暂无线索" /> }}
           renderItem={(lead) => (
             <List.Item style={{ padding: '6px 0', border: 0 }}>
-              <LeadCard lead={lead} canOpen={canOpen} />
+              <LeadCard lead={lead} canOpen={canOpen} canDismiss={canDismiss} />
             </List.Item>
           )}
         />

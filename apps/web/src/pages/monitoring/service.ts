@@ -21,8 +21,11 @@ export interface CaseListItem {
   kind: CaseKind;
   regionCode: string;
   regionFullName: string;
-  householdId: string;
-  householdNo: string;
+  /** Null until verification records the household of a person not in the registry. */
+  householdId: string | null;
+  householdNo: string | null;
+  /** Masked; the reported person's ID number while the case has no household. */
+  idNumber: string | null;
   headName: string | null;
   state: string;
   stateLabel: string;
@@ -103,9 +106,21 @@ export interface Lead {
   description: string | null;
   reportCount: number;
   caseId: string | null;
+  dismissalKind: DismissalKind | null;
+  dismissalReason: string | null;
+  dismissedByUsername: string | null;
+  dismissedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+export type DismissalKind = 'duplicate' | 'not_in_difficulty' | 'wrong_village' | 'other';
+export const dismissalKindLabels: Record<DismissalKind, string> = {
+  duplicate: '重复上报',
+  not_in_difficulty: '经核实不存在困难',
+  wrong_village: '不是本村（乡镇）农户',
+  other: '其他',
+};
 
 export interface Todos {
   openLeads: number;
@@ -272,6 +287,16 @@ export function useOpenIdentification() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (leadId: string) => api.post<{ id: string }>(`/monitoring/leads/${leadId}/case`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: monitoringKeys.all }),
+  });
+}
+
+export function useDismissLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { leadId: string; kind: DismissalKind; reason: string }) =>
+      api.post<Lead>(`/monitoring/leads/${input.leadId}/dismiss`, { kind: input.kind, reason: input.reason }),
+    meta: { silentError: true },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: monitoringKeys.all }),
   });
 }

@@ -1,4 +1,6 @@
-import { Checkbox, Flex, Form, Input, InputNumber, Radio, Typography } from 'antd';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { codeTables } from '@shouwang/domain';
+import { Button, Card, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
 import {
   eliminationMethodOptions,
   measureOptions,
@@ -8,6 +10,97 @@ import {
 import type { CaseDetail } from '../service.ts';
 
 const twoColumns = { display: 'grid', gridTemplateColumns: '1fr 1fr', rowGap: 8 } as const;
+const relationOptions = codeTables.relation.map((item) => ({ value: item.code, label: item.label }));
+
+/** Measures as category and content (e.g. 健康帮扶 · 医疗救助), searchable; a phone shows them one per line. */
+function MeasureField({ label }: { label: string }) {
+  return (
+    <Form.Item label={label} name="measures" extra="每项措施选择类别和具体内容，可输入文字查找">
+      <Select
+        mode="multiple"
+        allowClear
+        options={measureOptions}
+        optionFilterProp="label"
+        placeholder="选择帮扶措施"
+        aria-label={label}
+      />
+    </Form.Item>
+  );
+}
+
+/**
+ * The household of a person the registry does not hold, recorded at verification: members as found at
+ * home (the reported person among them), one head.
+ */
+function NewHouseholdFields({ detail }: { detail: CaseDetail }) {
+  return (
+    <Card
+      size="small"
+      title="登记农户（台账中暂无该户）"
+      style={{ marginBottom: 16 }}
+      styles={{ body: { paddingBottom: 0 } }}
+    >
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+        申报人 {detail.headName ?? ''}（{detail.idNumber ?? ''}
+        ）须在成员中；提交后该户登记到台账（来源：干部编辑）。
+      </Typography.Paragraph>
+      <Form.List name="members" initialValue={[{ relation: 'head' }]}>
+        {(fields, { add, remove }) => (
+          <Flex vertical gap={12} style={{ marginBottom: 16 }}>
+            {fields.map((field, index) => (
+              <Flex
+                key={field.key}
+                vertical
+                gap={8}
+                style={{ borderBottom: '1px dashed #e5e5e5', paddingBottom: 8 }}
+              >
+                <Flex gap={8} align="center">
+                  <Form.Item name={[field.name, 'name']} noStyle>
+                    <Input placeholder="姓名" aria-label={`成员 ${index + 1} 姓名`} />
+                  </Form.Item>
+                  <Form.Item name={[field.name, 'relation']} noStyle>
+                    <Select
+                      options={relationOptions}
+                      placeholder="与户主关系"
+                      aria-label={`成员 ${index + 1} 与户主关系`}
+                      style={{ width: 130, flexShrink: 0 }}
+                    />
+                  </Form.Item>
+                  {fields.length > 1 && (
+                    <MinusCircleOutlined
+                      aria-label={`删除成员 ${index + 1}`}
+                      onClick={() => remove(field.name)}
+                    />
+                  )}
+                </Flex>
+                <Form.Item name={[field.name, 'idNumber']} noStyle>
+                  <Input
+                    placeholder="身份证号码"
+                    aria-label={`成员 ${index + 1} 身份证号码`}
+                    maxLength={18}
+                  />
+                </Form.Item>
+                <Form.Item name={[field.name, 'phone']} noStyle>
+                  <Input
+                    placeholder="联系电话（可不填）"
+                    aria-label={`成员 ${index + 1} 联系电话`}
+                    inputMode="tel"
+                  />
+                </Form.Item>
+              </Flex>
+            ))}
+            <Button icon={<PlusOutlined />} onClick={() => add({ relation: undefined })}>
+              添加成员
+            </Button>
+          </Flex>
+        )}
+      </Form.List>
+      <Form.Item label="户联系电话" name="householdPhone">
+        <Input inputMode="tel" aria-label="户联系电话" />
+      </Form.Item>
+    </Card>
+  );
+}
 
 /** The fields `pass` needs at the case's current step; the form's values become the transition's data. */
 export function StepFields({ detail }: { detail: CaseDetail }) {
@@ -36,6 +129,7 @@ export function StepFields({ detail }: { detail: CaseDetail }) {
           </Form.Item>
           {detail.kind === 'identification' ? (
             <>
+              {!detail.householdId && <NewHouseholdFields detail={detail} />}
               <Form.Item label="拟纳入类别" name="category" required>
                 <Radio.Group
                   options={monitoringCategoryOptions}
@@ -45,9 +139,7 @@ export function StepFields({ detail }: { detail: CaseDetail }) {
               <Form.Item label="风险类型" name="risks" required>
                 <Checkbox.Group options={riskTypeOptions} style={twoColumns} />
               </Form.Item>
-              <Form.Item label="拟落实帮扶措施" name="measures">
-                <Checkbox.Group options={measureOptions} style={twoColumns} />
-              </Form.Item>
+              <MeasureField label="拟落实帮扶措施" />
             </>
           ) : (
             <>
@@ -95,6 +187,7 @@ export function StepFields({ detail }: { detail: CaseDetail }) {
           <Form.Item label="风险类型" name="risks" required>
             <Checkbox.Group options={riskTypeOptions} style={twoColumns} />
           </Form.Item>
+          <MeasureField label="帮扶措施" />
           <Form.Item label="审定意见" name="opinion">
             <Input.TextArea rows={2} />
           </Form.Item>
@@ -127,13 +220,25 @@ export function stepData(detail: CaseDetail, values: Record<string, unknown>): R
     data.attested = Object.fromEntries((values.attested as string[]).map((key) => [key, true]));
   }
   if (Array.isArray(values.measures)) data.measures = values.measures;
+  if (Array.isArray(values.members)) {
+    data.household = {
+      householdPhone: values.householdPhone,
+      members: (values.members as Array<Record<string, unknown> | undefined>).filter(Boolean),
+    };
+    delete data.members;
+    delete data.householdPhone;
+  }
   if (detail.state === 'notice') return {};
   return data;
 }
 
 export function initialStepValues(detail: CaseDetail): Record<string, unknown> {
   if (detail.state === 'county_approval' && detail.kind === 'identification') {
-    return { category: detail.proposedCategory ?? undefined, risks: detail.proposedRisks };
+    return {
+      category: detail.proposedCategory ?? undefined,
+      risks: detail.proposedRisks,
+      measures: detail.proposedMeasures,
+    };
   }
   return {};
 }
