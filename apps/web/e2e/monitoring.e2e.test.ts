@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { beijingToday } from '@shouwang/domain';
+import { beijingToday, buildIdNumber } from '@shouwang/domain';
 import { sql } from 'kysely';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,17 @@ async function tick(checkbox: Locator) {
   // The label, as a finger taps it (antd draws the box over a transparent input).
   await checkbox.locator('xpath=ancestor::label[1]').click();
   await expect.poll(() => checkbox.isChecked()).toBe(true);
+}
+
+/** Picks a measure (category and content) in the searchable measure field, as a cadre types it. */
+async function chooseMeasure(page: Page, label: string, typed: string, option: string) {
+  const input = page.getByRole('combobox', { name: label });
+  await input.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await input.click();
+  await input.fill(typed);
+  await page.locator('.ant-select-item-option', { hasText: option }).click();
+  await page.keyboard.press('Escape');
+  await page.locator('.ant-select-selection-item', { hasText: option }).waitFor();
 }
 
 /** Passes the current step and waits for the server's answer (step names also appear in the chain list). */
@@ -146,7 +157,7 @@ describe('monitoring at phone size', () => {
     await village.page.getByLabel('核实情况').fill('妻子大病住院，自付医疗费 8.2 万元，家庭收入骤降');
     await village.page.getByText('突发严重困难户').click();
     await tick(village.page.getByRole('checkbox', { name: '因病' }));
-    await tick(village.page.getByRole('checkbox', { name: '健康帮扶' }));
+    await chooseMeasure(village.page, '拟落实帮扶措施', '医疗救助', '健康帮扶 · 医疗救助');
     expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
     await shot(village.page, 'monitoring-case-verification-phone');
     await pass(village.page, '信息比对');
@@ -195,8 +206,14 @@ describe('monitoring at phone size', () => {
       monitoringCategory: 'sudden_hardship',
       identifiedAt: beijingToday().slice(0, 7).replace('-', ''),
     });
+    const measures = await server.harness.database.db
+      .selectFrom('householdMeasures')
+      .select(['category', 'value'])
+      .where('householdId', '=', applicant.id)
+      .execute();
+    expect(measures).toEqual([{ category: 'health', value: '医疗救助' }]);
     await village.context.close();
-  });
+  }, 180_000);
 
   it('runs a risk elimination through the same chain, showing which criteria hold', async () => {
     const village = await phoneOf('village');
@@ -245,7 +262,7 @@ describe('monitoring at phone size', () => {
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ riskEliminated: true, eliminationMethod: 'assisted' });
     await village.context.close();
-  });
+  }, 180_000);
 
   it('shows overdue steps as overdue on the workbench, and the county its townships’ progress', async () => {
     const late = await insertHousehold(server.harness.database.db, {
@@ -292,5 +309,80 @@ describe('monitoring at phone size', () => {
     await page.getByRole('button', { name: '打印申报二维码' }).waitFor();
     await shot(page, 'monitoring-leads-desktop');
     await context.close();
-  });
+  }, 120_000);
+
+  it('closes a lead that is not a case, and records the household of a person not in the registry at verification', async () => {
+    const cadre = await server.harness.signIn(users.village);
+    const duplicate = await insertHousehold(server.harness.database.db, {
+      regionCode: regions.chengnei,
+      members: [{ name: '孙重复' }],
+    });
+    await cadre.post('/api/monitoring/leads', {
+      name: '孙重复',
+      idNumber: duplicate.members[0]?.idNumber,
+      difficultyTypes: ['accident'],
+      consent: true,
+    });
+    const stranger = buildIdNumber('410225', new Date('1979-05-06T00:00:00Z'), 913, 'male');
+    await cadre.post('/api/monitoring/leads', {
+      name: '何新来',
+      idNumber: stranger,
+      difficultyTypes: ['disaster'],
+      description: '外地迁入，房屋受灾',
+      consent: true,
+    });
+
+    const village = await phoneOf('village');
+    await village.page.goto(`${server.baseUrl}/monitoring/leads`);
+    const card = village.page.locator('.ant-card', { hasText: '孙重复' });
+    await card.getByRole('button', { name: '关闭线索' }).click();
+    await village.page.getByLabel('关闭理由').fill('与上周走访登记的线索重复');
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-lead-dismiss-phone', false);
+    await village.page.getByRole('dialog').getByRole('button', { name: '关闭线索' }).click();
+    await village.page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await village.page.getByText('已关闭', { exact: true }).click();
+    await village.page.getByText(/已关闭（重复上报）：与上周走访登记的线索重复/).waitFor();
+    await shot(village.page, 'monitoring-leads-dismissed-phone');
+
+    await village.page.getByText('待处理', { exact: true }).click();
+    const newcomer = village.page.locator('.ant-card', { hasText: '何新来' });
+    await newcomer.getByText(/启动识别后在入户核实时登记该户/).waitFor();
+    await newcomer.getByRole('button', { name: '启动识别' }).click();
+    await village.page.getByText('办理：承诺授权').waitFor();
+    await village.page.getByText(/台账中暂无该户/).waitFor();
+    await village.page
+      .locator('input[type=file]')
+      .setInputFiles({ name: '承诺书.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await village.page.getByText('承诺授权书 · 承诺书.jpg').waitFor();
+    await pass(village.page, '办理：入户核实');
+    await village.page.getByText('登记农户（台账中暂无该户）').waitFor();
+    await village.page.getByLabel('成员 1 姓名').fill('何新来');
+    await village.page.getByLabel('成员 1 身份证号码').fill(stranger);
+    await village.page.getByRole('button', { name: '添加成员' }).click();
+    await village.page.getByLabel('成员 2 姓名').fill('何小雨');
+    await village.page
+      .getByLabel('成员 2 身份证号码')
+      .fill(buildIdNumber('410225', new Date('2008-09-01T00:00:00Z'), 915, 'female'));
+    await village.page.getByRole('combobox', { name: '成员 2 与户主关系' }).click();
+    await village.page.locator('.ant-select-item-option[title="之女"]').click();
+    await village.page.getByLabel('核实人 1').fill('王支书');
+    await village.page.getByLabel('核实人 2').fill('李会计');
+    await village.page.getByLabel('核实情况').fill('房屋受灾倒塌，借住亲戚家');
+    await village.page.getByText('突发严重困难户').click();
+    await tick(village.page.getByRole('checkbox', { name: '因自然灾害' }));
+    await chooseMeasure(village.page, '拟落实帮扶措施', '危房', '住房安全保障 · 农村危房改造');
+    expect(await pageWidth(village.page)).toBeLessThanOrEqual(390);
+    await shot(village.page, 'monitoring-case-verification-new-household-phone');
+    await pass(village.page, '信息比对');
+    const household = await server.harness.database.db
+      .selectFrom('households')
+      .innerJoin('persons', 'persons.householdId', 'households.id')
+      .select(['households.householdNo', 'persons.name', 'persons.relation'])
+      .where('persons.idNumber', '=', stranger)
+      .executeTakeFirstOrThrow();
+    expect(household.householdNo).toMatch(/^SW410225101200/);
+    expect(household.relation).toBe('head');
+    await village.context.close();
+  }, 120_000);
 });
