@@ -1,6 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { withPreparedStatements } from './prepared-statements.ts';
 
 // bigint and numeric come back as strings (IDs and counts must not lose digits); int4 stays number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
@@ -14,14 +15,22 @@ export interface DatabaseHandle {
 }
 
 export function connectDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'shouwang' });
+  // Two connections stay open when idle: a statement prepared on them (prepared-statements.ts) keeps its
+  // plan between edits minutes apart.
+  const max = options.max ?? 10;
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    min: Math.min(2, max),
+    application_name: 'shouwang',
+  });
   // An idle connection dropped by the server (restart, shutdown) must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', (error) => {
     process.stderr.write(`database connection lost: ${error.message}\n`);
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }),
     plugins: [new CamelCasePlugin()],
   });
   return { db, pool, destroy: () => db.destroy() };

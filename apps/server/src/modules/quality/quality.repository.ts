@@ -510,6 +510,21 @@ export class QualityRepository {
     return (await trx.executeQuery(statement)).rows;
   }
 
+  /**
+   * A prepared statement of the rules for a few households, run with its generic plan: planned once per
+   * connection rather than for each execution (the plan reads the households through their indexes
+   * whatever they are). Only this statement: the setting is put back before the transaction goes on.
+   */
+  async executeHitsWithGenericPlan(
+    trx: Executor,
+    statement: CompiledQuery<{ ruleCode: string; householdId: string; personId: string | null }>,
+  ) {
+    await sql`SET LOCAL plan_cache_mode = force_generic_plan`.execute(trx);
+    const rows = (await trx.executeQuery(statement)).rows;
+    await sql`SET LOCAL plan_cache_mode = auto`.execute(trx);
+    return rows;
+  }
+
   async analyzeHits(trx: Executor): Promise<void> {
     await sql`ANALYZE ${sql.table(hitsTable)}`.execute(trx);
   }

@@ -8,6 +8,7 @@ import type {
   QualityRunTrigger,
   RegionLevel,
 } from '../../db/database.ts';
+import { preparedStatement } from '../../db/prepared-statements.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type RegionRange, regionRange } from '../regions/region-code.ts';
@@ -546,11 +547,13 @@ export class QualityService {
     const positions = compiled.parameters.flatMap((parameter, index) =>
       parameter === marker ? [index] : [],
     );
+    // A named prepared statement: each connection plans it once (then a generic plan, see
+    // recheckHouseholds) instead of planning the whole rule set for every edit.
     const statement = {
       withHouseholds: (householdIds: string[]) => {
         const parameters = [...compiled.parameters];
         for (const index of positions) parameters[index] = householdIds;
-        return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<RuleHit>;
+        return preparedStatement(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<RuleHit>);
       },
     };
     this.recheckCompiled = { key, statement };
@@ -587,7 +590,7 @@ export class QualityService {
       const rows: RuleHit[] = [];
       if (rules.expression.length > 0) {
         const compiled = this.recheckStatement(rules, context, province);
-        rows.push(...(await this.repository.executeHits(trx, compiled.withHouseholds(ids))));
+        rows.push(...(await this.repository.executeHitsWithGenericPlan(trx, compiled.withHouseholds(ids))));
       }
       const aggregate = this.repository.aggregateHitsForHouseholds(rules.aggregate, filter);
       if (aggregate) rows.push(...(await aggregate.execute(trx)).rows);

@@ -335,6 +335,16 @@ const extraRules: Array<Pick<StarterRule, 'code' | 'scope' | 'when'>> = [
   },
   { code: 'X-PERSON-HEAD', scope: 'person', when: 'head.relation = "户主" and head.age - age > 60' },
   { code: 'X-START', scope: 'person', when: 'startsWith(upper(idNumber), "4102")' },
+  {
+    code: 'X-VALIDDATE',
+    scope: 'person',
+    when: 'not blank(idNumber) and not validDate(substr(idNumber, 6, 8)) and length(ethnicity) = 2',
+  },
+  {
+    code: 'X-PATTERN',
+    scope: 'person',
+    when: 'matches(phone, "^[0-9]{11}$") and not matches(phone, "^1[3-9]\\d{9}$")',
+  },
 ];
 
 /** Birth date N years before `at` (YYYY-MM-DD), shifted by `days`. */
@@ -406,6 +416,11 @@ async function insertEdgeCases(): Promise<string[]> {
         { idNumber: '9999991980010100A1', gender: 'male' },
         { idNumber: '  410225198001010013  ', gender: 'female' },
         { idNumber: '41022519800101001', relation: 'spouse' },
+        // X elsewhere than 18th, lower-case x with 4 more digits, a full-width digit.
+        { idNumber: '4102251980010100X3' },
+        { idNumber: '41022519800101001x4101' },
+        { idNumber: '4102251980010100134X' },
+        { idNumber: '41022519800101001３' },
       ],
     },
     // Blanks and whitespace everywhere, unknown codes.
@@ -423,6 +438,14 @@ async function insertEdgeCases(): Promise<string[]> {
         { laborSkill: ' ', ethnicity: '\u3000', phone: '\t13800000000', relation: 'alien', gender: 'x' },
         { laborSkill: 'unknown_code', health: '', schooling: ' ', name: '  ', nonAttendanceReason: '因病' },
         { relation: ' head ', gender: 'female', phone: '１３８００００００００' },
+        // Whitespace outside ASCII at either end (no-break space, BOM, line and paragraph separators).
+        {
+          ethnicity: '\u00a0汉族\ufeff',
+          relation: '\ufeffspouse',
+          gender: 'female\u2029',
+          phone: '12300000000',
+        },
+        { ethnicity: '汉族\u2028', laborSkill: '\u3000ordinary', phone: '1990000000\u00a0' },
       ],
     },
     // 致贫/返贫风险1 blank with risk 2 filled; risks in positions 1 and 3 only.

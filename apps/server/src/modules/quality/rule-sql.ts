@@ -75,7 +75,22 @@ const javascriptWhitespace =
 const whitespace = sql.lit(javascriptWhitespace);
 
 const trimmed = (value: RawBuilder<unknown>) => sql`btrim(${value}, ${whitespace})`;
-const blankToNull = (value: RawBuilder<unknown>) => sql`NULLIF(${trimmed(value)}, '')`;
+
+/**
+ * A first or last character that JavaScript's trim() keeps for sure (a code point that is none of
+ * javascriptWhitespace), from ascii() of the character.
+ */
+const keptByTrim = (codePoint: RawBuilder<unknown>) =>
+  sql`(${codePoint} BETWEEN 33 AND 159 OR ${codePoint} BETWEEN 12289 AND 65278 OR ${codePoint} > 65279)`;
+
+/**
+ * Blank text as NULL, else the text trimmed. btrim over the multibyte whitespace set costs microseconds
+ * per call, so a value that starts and ends with a character trim() keeps (almost all) is taken as is.
+ * `value` is read several times: pass a column.
+ */
+const blankToNull = (value: RawBuilder<unknown>) =>
+  sql`(CASE WHEN ${keptByTrim(sql`ascii(${value})`)} AND ${keptByTrim(sql`ascii(right(${value}, 1))`)}
+    THEN ${value} ELSE NULLIF(${trimmed(value)}, '') END)`;
 
 /** Identifiers come from the field catalog; refuse anything else outright. */
 function catalogColumn(alias: string, column: string | undefined): RawBuilder<unknown> {
@@ -95,10 +110,10 @@ function validDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
     ELSE false END)`;
 }
 
-const validMonthPattern = '^[0-9]{4}(0[1-9]|1[0-2])$';
-
+/** YYYYMM text with a month 01–12 (the pattern ^[0-9]{4}(0[1-9]|1[0-2])$, without a regular expression). */
 function validMonthSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`coalesce(${value} ~ ${sql.lit(validMonthPattern)}, false)`;
+  return sql`coalesce(length(${value}) = 6 AND ${digitsOnly(value)}
+    AND substr(${value}, 5, 2) COLLATE "C" BETWEEN '01' AND '12', false)`;
 }
 
 function monthIndexSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -106,6 +121,27 @@ function monthIndexSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
 }
 
 const checkWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * The first 17 characters of an ID number as an integer when they are digits and the number has at
+ * least 18 characters, else NULL: the input of idCheckFromDigitsSql, computed once in a lower layer.
+ */
+function idFirst17Sql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(CASE WHEN length(${value}) >= 18 AND ${digitsOnly(sql`left(${value}, 17)`)}
+    THEN left(${value}, 17)::int8 END)`;
+}
+
+/** idCheckSql over the value and its idFirst17Sql integer: integer arithmetic on the digits. */
+function idCheckFromDigitsSql(value: RawBuilder<unknown>, first17: RawBuilder<unknown>): RawBuilder<unknown> {
+  const sum = sql.join(
+    checkWeights.map(
+      (weight, index) => sql`(${first17} / ${sql.lit(10 ** (16 - index))}::int8 % 10) * ${sql.lit(weight)}`,
+    ),
+    sql` + `,
+  );
+  return sql`(CASE WHEN ${first17} IS NOT NULL
+    THEN substr('10X98765432', ((${sum}) % 11)::int + 1, 1) = upper(substr(${value}, 18, 1)) ELSE false END)`;
+}
 
 /** GB 11643 check of the first 18 characters (lower-case x = X); false on blank or shorter. */
 function idCheckSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -126,10 +162,32 @@ function digitsOnly(value: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`translate(${value}, '0123456789', '') = ''`;
 }
 
+/** The YYYYMMDD integer of an ID's birth date part (not yet checked as a date), else NULL. */
+function idBirthNumberSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(CASE WHEN length(${value}) IN (18, 20, 22) THEN ${dateNumberSql(sql`substr(${value}, 7, 8)`)} END)`;
+}
+
 function idBirthDateSql(value: RawBuilder<unknown>): RawBuilder<unknown> {
   const digits = sql`substr(${value}, 7, 8)`;
   return sql`(CASE WHEN length(${value}) IN (18, 20, 22) AND ${validDateSql(digits)} THEN ${digits} END)`;
 }
+
+/**
+ * Patterns of the starter rules tested without a regular expression (each test reads the value a few
+ * times and costs a fraction of a match); NULL for NULL, like `~`.
+ */
+const knownPatterns: Record<string, (value: RawBuilder<unknown>) => RawBuilder<unknown>> = {
+  // ID number: 17 digits, a digit or X/x, then nothing, 2 or 4 digits.
+  '^\\d{17}[\\dXx](\\d{2}|\\d{4})?$': (value) =>
+    sql`(CASE WHEN ${value} IS NULL THEN NULL::boolean WHEN length(${value}) IN (18, 20, 22)
+      THEN CASE translate(${value}, '0123456789', '') WHEN '' THEN true
+        WHEN 'X' THEN substr(${value}, 18, 1) = 'X' WHEN 'x' THEN substr(${value}, 18, 1) = 'x' ELSE false END
+      ELSE false END)`,
+  '^[0-9]{11}$': (value) => sql`(length(${value}) = 11 AND ${digitsOnly(value)})`,
+  '^1[3-9]\\d{9}$': (value) =>
+    sql`(length(${value}) = 11 AND ${digitsOnly(value)} AND starts_with(${value}, '1')
+      AND substr(${value}, 2, 1) NOT IN ('0', '1', '2'))`,
+};
 
 /**
  * Rewrites a pattern of the allowed subset (packages/rules regex.ts) so that PostgreSQL reads it as
@@ -222,8 +280,12 @@ class StatementPlan {
   readonly personColumns = new Map<string, FieldDefinition>();
   /** Household columns read, normalised once per row in the household source (`n_<column>`). */
   readonly householdColumns = new Map<string, FieldDefinition>();
-  /** Calls that read only the person, computed once per row in the person source (`c_<n>`). */
-  readonly personCalls = new Map<string, Term>();
+  /**
+   * Calls that read only the person, computed once per row in the person source (`c_<n>`), by key. A
+   * call whose arguments hold other such calls (or helper values, see personTerm) comes in a layer
+   * above theirs: `level` 1 reads the normalised columns, level n reads the columns of levels below.
+   */
+  readonly personCalls = new Map<string, Term & { level: number }>();
   /** What the aggregate `hx` itself joins (a member condition may read household.x …). */
   readonly memberUses = noUses();
   needsAge = false;
@@ -238,6 +300,21 @@ class StatementPlan {
     this.referenceDate = context.referenceDate.replace(/-/g, '');
     this.referenceYear = Number(this.referenceDate.slice(0, 4));
     this.referenceMonthDay = this.referenceDate.slice(4);
+  }
+
+  /** A per-person column of the given layer (see personCalls), registered once by key; its alias. */
+  personTerm(key: string, level: number, build: () => RawBuilder<unknown>): Term & { level: number } {
+    let term = this.personCalls.get(key);
+    if (!term) {
+      const built = build();
+      term = { alias: `c_${this.personCalls.size + 1}`, sql: built, level };
+      this.personCalls.set(key, term);
+    }
+    return term;
+  }
+
+  get personCallLevels(): number {
+    return Math.max(1, ...[...this.personCalls.values()].map((term) => term.level));
   }
 
   memberTerm(key: string, build: () => RawBuilder<unknown>): string {
@@ -265,8 +342,11 @@ interface Scope {
   /** Alias of the person row a bare person field reads; undefined in household rules outside members. */
   person: string | undefined;
   insideMembers: boolean;
-  /** Compiling a call hoisted into the person source: its own parts stay inline. */
-  hoisting?: boolean;
+  /**
+   * Compiling a call hoisted into the person source (columns read from alias `a`); `level` is the
+   * highest layer of the hoisted calls it reads, so it goes one above.
+   */
+  hoisting?: { level: number };
 }
 
 function unsupported(what: string): never {
@@ -492,21 +572,25 @@ function readsOnlyPerson(expression: Expr): boolean {
 
 /**
  * A call on the person's own fields (length(idNumber), idCheckOk(idNumber) …) becomes one column of
- * the person source, computed once per person however many rules use it.
+ * the person source, computed once per person however many rules use it; calls in its arguments
+ * become columns of a layer below, so each is computed once too.
  */
 function hoistedCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuilder<unknown> | undefined {
-  if (!scope.person || scope.hoisting || !readsOnlyPerson(expression)) return undefined;
+  const alias = scope.hoisting ? 'a' : scope.person;
+  if (!alias || !readsOnlyPerson(expression)) return undefined;
   if (!expression.args.some((argument) => argument.kind !== 'literal')) return undefined;
   if (expression.name === 'blank' && expression.args[0]?.kind === 'field') return undefined;
   const plan = scope.plan;
   const key = structuralKey(expression);
   let term = plan.personCalls.get(key);
   if (!term) {
-    const inner: Scope = { plan, uses: noUses(), person: 'a', insideMembers: false, hoisting: true };
-    term = { alias: `c_${plan.personCalls.size + 1}`, sql: compileCall(inner, expression) };
-    plan.personCalls.set(key, term);
+    const hoisting = { level: 0 };
+    const inner: Scope = { plan, uses: noUses(), person: 'a', insideMembers: false, hoisting };
+    const built = compileCall(inner, expression);
+    term = plan.personTerm(key, hoisting.level + 1, () => built);
   }
-  return sql.ref(`${scope.person}.${term.alias}`);
+  if (scope.hoisting) scope.hoisting.level = Math.max(scope.hoisting.level, term.level);
+  return sql.ref(`${alias}.${term.alias}`);
 }
 
 function compileMembers(scope: Scope, expression: Expr & { kind: 'members' }): RawBuilder<unknown> {
@@ -523,6 +607,17 @@ function compileMembers(scope: Scope, expression: Expr & { kind: 'members' }): R
   if (expression.name === 'any') return sql`coalesce(${column}, false)`;
   if (expression.name === 'all') return sql`coalesce(${column}, true)`;
   return sql`coalesce(${column}, 0)::float8`;
+}
+
+/**
+ * A value a hoisted call reads several times (an ID's digits as an integer …), computed once as a column
+ * of the layer above the call's arguments; the call itself goes one layer higher.
+ */
+function helperTerm(scope: Scope, key: string, build: () => RawBuilder<unknown>): RawBuilder<unknown> {
+  const hoisting = scope.hoisting as { level: number };
+  const term = scope.plan.personTerm(key, hoisting.level + 1, build);
+  hoisting.level = Math.max(hoisting.level, term.level);
+  return sql.ref(`a.${term.alias}`);
 }
 
 function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuilder<unknown> {
@@ -550,11 +645,19 @@ function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuil
     case 'startsWith':
       return sql`starts_with((${first}), (${second}))`;
     case 'matches': {
-      const pattern = (expression.args[1] as Expr & { kind: 'literal' }).value;
-      return sql`((${first}) ~ ${postgresPattern(String(pattern))}::text)`;
+      const pattern = String((expression.args[1] as Expr & { kind: 'literal' }).value);
+      const known = knownPatterns[pattern];
+      if (known) return known(sql`(${first})`);
+      return sql`((${first}) ~ ${postgresPattern(pattern)}::text)`;
     }
-    case 'validDate':
-      return validDateSql(sql`(${first})`);
+    case 'validDate': {
+      if (!scope.hoisting) return validDateSql(sql`(${first})`);
+      // The date as an integer in a layer below, checked by integer arithmetic.
+      const number = helperTerm(scope, `dateNumber:${structuralKey(expression.args[0] as Expr)}`, () =>
+        dateNumberSql(sql`(${first})`),
+      );
+      return sql`coalesce(${validDateNumberSql(number)}, false)`;
+    }
     case 'validMonth':
       return validMonthSql(sql`(${first})`);
     case 'monthsBetween': {
@@ -563,10 +666,21 @@ function compileCall(scope: Scope, expression: Expr & { kind: 'call' }): RawBuil
       return sql`(CASE WHEN ${validMonthSql(from)} AND ${validMonthSql(to)}
         THEN ${monthIndexSql(to)} - ${monthIndexSql(from)} END)::float8`;
     }
-    case 'idCheckOk':
-      return idCheckSql(sql`(${first})`);
-    case 'idBirthDate':
-      return idBirthDateSql(sql`(${first})`);
+    case 'idCheckOk': {
+      if (!scope.hoisting) return idCheckSql(sql`(${first})`);
+      // The 17 digits as one integer in a layer below, read by the check's arithmetic.
+      const digits = helperTerm(scope, `idFirst17:${structuralKey(expression.args[0] as Expr)}`, () =>
+        idFirst17Sql(sql`(${first})`),
+      );
+      return idCheckFromDigitsSql(sql`(${first})`, digits);
+    }
+    case 'idBirthDate': {
+      if (!scope.hoisting) return idBirthDateSql(sql`(${first})`);
+      const number = helperTerm(scope, `idBirthNumber:${structuralKey(expression.args[0] as Expr)}`, () =>
+        idBirthNumberSql(sql`(${first})`),
+      );
+      return sql`(CASE WHEN ${validDateNumberSql(number)} THEN substr(${first}, 7, 8) END)`;
+    }
     case 'idSex':
       return sql`(CASE WHEN length(${first}) >= 18 AND substr(${first}, 17, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
         THEN CASE WHEN (ascii(substr(${first}, 17, 1)) - 48) % 2 = 1 THEN 'male' ELSE 'female' END END)`;
@@ -615,10 +729,15 @@ function personsSource(plan: StatementPlan, filter: RuleSqlFilter): RawBuilder<u
     ? sql`, CASE WHEN length(a.n_id_number) IN (18, 20, 22) THEN ${dateNumberSql(sql`substr(a.n_id_number, 7, 8)`)} END
         AS rule_id_birth, ${dateNumberSql(sql`a.n_birth_date`)} AS rule_birth_date`
     : sql``;
-  const calls = [...plan.personCalls.values()].map((term) => sql`, ${term.sql} AS ${sql.ref(term.alias)}`);
-  const layerB = sql`SELECT a.*${birth}${sql.join(calls, sql``)} FROM (${layerA}) AS a OFFSET 0`;
-  if (!plan.needsAge) return sql`(${layerB})`;
-  return sql`(SELECT b.*, ${ageSql(plan, 'b')} AS rule_age FROM (${layerB}) AS b OFFSET 0)`;
+  let source = layerA;
+  for (let level = 1; level <= plan.personCallLevels; level += 1) {
+    const calls = [...plan.personCalls.values()]
+      .filter((term) => term.level === level)
+      .map((term) => sql`, ${term.sql} AS ${sql.ref(term.alias)}`);
+    source = sql`SELECT a.*${level === 1 ? birth : sql``}${sql.join(calls, sql``)} FROM (${source}) AS a OFFSET 0`;
+  }
+  if (!plan.needsAge) return sql`(${source})`;
+  return sql`(SELECT b.*, ${ageSql(plan, 'b')} AS rule_age FROM (${source}) AS b OFFSET 0)`;
 }
 
 /** The active households of the filter with the normalised columns the rules read. */
