@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,17 @@ const scales: Record<string, { prefix: string; households: number; copies: numbe
 };
 
 const seconds = (started: number) => (performance.now() - started) / 1000;
+
+/** CPU seconds a server process has used (Linux /proc; NaN elsewhere): load-independent next to wall time. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime + stime in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
   const started = performance.now();
@@ -101,12 +113,13 @@ async function replicate(context: BenchContext, copies: number): Promise<void> {
 export const rulesBenchmark = {
   description:
     'quality rules in SQL: every starter rule over the whole registry in one statement (ruleHitsQuery), ' +
-    'against one sequential scan of persons (--scale county|province, --rows households imported)',
+    'against one sequential scan of persons (--scale county|province, --rows households imported, --runs N)',
   async run(context: BenchContext) {
     const { database, options, report } = context;
     const scale = scales[options.scale ?? 'county'];
     if (!scale) throw new Error(`unknown scale ${options.scale}; use county or province`);
     const households = Number(options.rows ?? scale.households);
+    const runCount = Math.max(1, Number(options.runs ?? 2));
     const directory = await mkdtemp(path.join(os.tmpdir(), 'shouwang-rules-bench-'));
     try {
       await loadProvinceRegions(database.pool, '41');
@@ -162,18 +175,29 @@ export const rulesBenchmark = {
         await client.query('RESET ALL');
         const compiled = query.compile(database.db);
         const statement = `SELECT rule_code, count(*) AS hits FROM (${compiled.sql}) AS hits GROUP BY rule_code`;
+        const backend =
+          (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+        const loadBefore = os.loadavg()[0] ?? 0;
         const runs: number[] = [];
+        const cpu: number[] = [];
         let hits = new Map<string, number>();
-        for (let run = 0; run < 2; run += 1) {
+        for (let run = 0; run < runCount; run += 1) {
+          const cpuBefore = cpuSeconds(backend);
           const result = await timed(() =>
             client.query<{ rule_code: string; hits: string }>(statement, compiled.parameters as unknown[]),
           );
+          cpu.push(cpuSeconds(backend) - cpuBefore);
           runs.push(result.seconds);
           hits = new Map(result.result.rows.map((row) => [row.rule_code, Number(row.hits)]));
         }
-        await client.query("SET work_mem = '256MB'");
-        const roomy = await timed(() => client.query(statement, compiled.parameters as unknown[]));
-        await client.query('RESET ALL');
+        // A third run with a roomier work_mem only when several runs were asked for (province: one run).
+        let roomy: { seconds: number } | undefined;
+        if (runCount > 1) {
+          await client.query("SET work_mem = '256MB'");
+          roomy = await timed(() => client.query(statement, compiled.parameters as unknown[]));
+          await client.query('RESET ALL');
+        }
+        const loadAfter = os.loadavg()[0] ?? 0;
         if (process.env.SHOUWANG_RULES_EXPLAIN === '1') {
           const plan = await client.query(
             `EXPLAIN (ANALYZE, BUFFERS) ${statement}`,
@@ -187,10 +211,14 @@ export const rulesBenchmark = {
           scale: `${options.scale ?? 'county'}: ${size?.households} households, ${size?.persons} persons (persons table ${size?.mb} MB)`,
           'data loaded (generate + import + copies + VACUUM ANALYZE)': `${load.seconds.toFixed(0)} s`,
           'one sequential scan of persons (count(*), warm)': `${scan.seconds.toFixed(2)} s`,
-          'all 85 starter rules, one statement (two runs)': runs
+          [`all 85 starter rules, one statement (${runCount} run${runCount > 1 ? 's' : ''})`]: runs
             .map((value) => `${value.toFixed(1)} s`)
             .join(', '),
-          'the same with work_mem 256MB': `${roomy.seconds.toFixed(1)} s`,
+          'CPU time of the server process for those runs': cpu
+            .map((value) => `${value.toFixed(1)} s`)
+            .join(', '),
+          'the same with work_mem 256MB': roomy ? `${roomy.seconds.toFixed(1)} s` : 'not run',
+          'load average (1 min) before / after the runs': `${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}`,
           'rules / scan': `${(best / scan.seconds).toFixed(1)}×`,
           hits: `${total} in ${hits.size} rules`,
         });

@@ -38,6 +38,7 @@ const { positionals, values } = parseArgs({
     province: { type: 'string' },
     scale: { type: 'string' },
     verify: { type: 'string' },
+    runs: { type: 'string' },
   },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
