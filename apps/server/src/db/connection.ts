@@ -22,6 +22,8 @@ export function connectDatabase(connectionString: string, options: { max?: numbe
     connectionString,
     max,
     min: Math.min(2, max),
+    // …without keeping a command-line process alive once its work is done.
+    allowExitOnIdle: true,
     application_name: 'shouwang',
   });
   // An idle connection dropped by the server (restart, shutdown) must not crash the process;
