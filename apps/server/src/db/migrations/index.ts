@@ -10,11 +10,11 @@ import * as createMonitoring from './20261124T1100-create-monitoring.ts';
 import * as monitoringPermissions from './20261124T1101-monitoring-permissions.ts';
 import * as createQuality from './20261124T1200-create-quality.ts';
 import * as qualityPermissions from './20261124T1201-quality-permissions.ts';
-import * as monitoringLeadsDismissal from './20261125T0200-monitoring-leads-dismissal.ts';
-import * as workingCalendar from './20261125T0201-working-calendar.ts';
-import * as rateLimitBuckets from './20261125T0202-rate-limit-buckets.ts';
 import * as householdsAbsentIndex from './20261125T0600-households-absent-index.ts';
 import * as createSavedStatistics from './20261125T0601-create-saved-statistics.ts';
+import * as monitoringLeadsDismissal from './20261125T0602-monitoring-leads-dismissal.ts';
+import * as workingCalendar from './20261125T0603-working-calendar.ts';
+import * as rateLimitBuckets from './20261125T0604-rate-limit-buckets.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -32,9 +32,9 @@ export const migrations: Record<string, Migration> = {
   '20261124T1101-monitoring-permissions': monitoringPermissions,
   '20261124T1200-create-quality': createQuality,
   '20261124T1201-quality-permissions': qualityPermissions,
-  '20261125T0200-monitoring-leads-dismissal': monitoringLeadsDismissal,
-  '20261125T0201-working-calendar': workingCalendar,
-  '20261125T0202-rate-limit-buckets': rateLimitBuckets,
   '20261125T0600-households-absent-index': householdsAbsentIndex,
   '20261125T0601-create-saved-statistics': createSavedStatistics,
+  '20261125T0602-monitoring-leads-dismissal': monitoringLeadsDismissal,
+  '20261125T0603-working-calendar': workingCalendar,
+  '20261125T0604-rate-limit-buckets': rateLimitBuckets,
 };
