@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { AppConfig } from './config.ts';
 import type { DB } from './db/connection.ts';
 import { accessPlugin } from './modules/access/index.ts';
-import { analyticsModule } from './modules/analytics/index.ts';
+import { analyticsDashboardModule, analyticsModule } from './modules/analytics/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { exchangeModule } from './modules/exchange/index.ts';
@@ -55,6 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(monitoringModule);
   await app.register(workbenchModule);
   await app.register(qualityModule);
+  await app.register(analyticsDashboardModule);
   await app.register(webPlugin, {
     distDir: options.serveWeb === false ? '/nonexistent' : options.config.webDistDir,
   });

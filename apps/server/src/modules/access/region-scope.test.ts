@@ -323,6 +323,11 @@ const probes: Record<string, Probe> = {
       return values.includes(ownerHousehold.householdNo);
     },
   },
+  'GET /api/analytics/dashboard': {
+    kind: 'detail',
+    as: 'county',
+    url: () => `/api/analytics/dashboard?regionCode=${regions.lankao}`,
+  },
   'GET /api/regions/:code': { kind: 'detail', as: 'village', url: () => `/api/regions/${regions.chengnei}` },
   'GET /api/regions/:code/children': {
     kind: 'detail',

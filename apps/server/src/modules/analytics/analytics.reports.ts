@@ -49,8 +49,11 @@ export interface ReportContext {
   referenceMonth: number;
 }
 
+/** A dimension the dashboard reads from the cube like a report, but which is not a standard report. */
+export type DashboardDimensionName = 'monthly-eliminated';
+
 export interface ReportDefinition {
-  name: ReportName;
+  name: ReportName | DashboardDimensionName;
   title: string;
   /** The cube dimension the report reads. */
   dimension: string;
@@ -210,16 +213,7 @@ export const reportDefinitions: Record<ReportName, ReportDefinition> = {
     title: '逐月新识别监测对象',
     dimension: 'monthly-new',
     description: '监测对象按识别监测时间，2021年1月至统计基准月',
-    columns: ({ referenceMonth }) => {
-      const columns = countPair('all', ['合计'], { monitored });
-      for (let month = 2021 * 12; month <= toMonthIndex(referenceMonth) - 1; month += 1) {
-        const year = Math.floor(month / 12);
-        const monthOfYear = (month % 12) + 1;
-        const value = `${year}${String(monthOfYear).padStart(2, '0')}`;
-        columns.push(...countPair(value, [`${year}年`, `${monthOfYear}月`], { monitored, values: [value] }));
-      }
-      return columns;
-    },
+    columns: ({ referenceMonth }) => monthColumns({ monitored }, referenceMonth),
   },
   'household-labour': {
     name: 'household-labour',
@@ -275,6 +269,29 @@ export const reportDefinitions: Record<ReportName, ReportDefinition> = {
     dimension: 'income-change',
     description: '风险已消除的监测户：风险消除后家庭人均纯收入与识别年度人均纯收入相比',
     columns: () => bucketColumns(incomeChangeValues, { monitored: ['eliminated'] }),
+  },
+};
+
+/** The total, then one households/persons pair per month from January 2021 to the reference month. */
+function monthColumns(slice: Slice, referenceMonth: number): ReportColumn[] {
+  const columns = countPair('all', ['合计'], slice);
+  for (let month = 2021 * 12; month <= toMonthIndex(referenceMonth) - 1; month += 1) {
+    const year = Math.floor(month / 12);
+    const monthOfYear = (month % 12) + 1;
+    const value = `${year}${String(monthOfYear).padStart(2, '0')}`;
+    columns.push(...countPair(value, [`${year}年`, `${monthOfYear}月`], { ...slice, values: [value] }));
+  }
+  return columns;
+}
+
+/** Dashboard-only breakdowns, read from the cube exactly as the reports are. */
+export const dashboardDefinitions: Record<DashboardDimensionName, ReportDefinition> = {
+  'monthly-eliminated': {
+    name: 'monthly-eliminated',
+    title: '逐月风险消除监测对象',
+    dimension: 'monthly-eliminated',
+    description: '风险已消除的监测对象按消除监测时间，2021年1月至统计基准月',
+    columns: ({ referenceMonth }) => monthColumns({ monitored: ['eliminated'] }, referenceMonth),
   },
 };
 

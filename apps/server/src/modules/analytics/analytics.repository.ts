@@ -14,7 +14,8 @@
  *   labour, work-location, dibao-tekun; persons only, category left blank) are counted from members in
  *   one pass over persons ⨝ households with GROUPING SETS (one set per dimension); household dimensions
  *   (population, monthly-new, household-labour, elimination-interval, time-since-identification,
- *   income-change) from one pass over households with their member counts and income rows.
+ *   income-change, and monthly-eliminated, which only the dashboard reads) from one pass over households
+ *   with their member counts and income rows.
  * - The cube keeps township rows and rolls them up by code prefix to county, city and province in the
  *   same refresh, so a view of a county or above reads only the rows of its children
  *   (`region_level = child level AND region_code in range`), which the (statistics_year, dimension,
@@ -173,6 +174,9 @@ function countsQuery(options: {
           CASE WHEN a.monitored_status <> 'none' AND a.identified_month BETWEEN 2021 * 12 + 1
               AND extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
             THEN a.identified_at END AS monthly_value,
+          CASE WHEN a.monitored_status = 'eliminated' AND a.eliminated_month BETWEEN 2021 * 12 + 1
+              AND extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
+            THEN a.eliminated_at END AS eliminated_monthly_value,
           CASE WHEN m.working_age > 0 THEN
             CASE WHEN m.able > 0 THEN 'able' WHEN m.weak > 0 THEN 'weak_only' ELSE 'none_able' END
             END AS labour_value,
@@ -209,6 +213,7 @@ function countsQuery(options: {
         CROSS JOIN LATERAL (VALUES
           ('population', v.monitoring_category, '', 'all'),
           ('monthly-new', '', '', v.monthly_value),
+          ('monthly-eliminated', '', '', v.eliminated_monthly_value),
           ('household-labour', '', '', v.labour_value),
           ('elimination-interval', '', v.interval_period, v.interval_value),
           ('time-since-identification', '', '', v.since_value),

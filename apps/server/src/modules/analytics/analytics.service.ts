@@ -41,7 +41,12 @@ export interface ReportRow {
 }
 
 export interface ReportView {
-  report: { name: ReportName; title: string; description: string; eliminationYearFilter: boolean };
+  report: {
+    name: ReportDefinition['name'];
+    title: string;
+    description: string;
+    eliminationYearFilter: boolean;
+  };
   region: { code: string; name: string; fullName: string; level: RegionLevel };
   /** Ancestors within the caller's scope, then the region itself: the breadcrumb. */
   path: Array<{ code: string; name: string; level: string }>;
@@ -183,12 +188,57 @@ export class AnalyticsService {
 
   async getReport(caller: Caller, query: ReportQuery): Promise<ReportView> {
     const definition = this.definitionOrThrow(query.report);
+    const context = await this.resolveView(caller, query);
+    return this.readView(caller, context, definition, query);
+  }
+
+  /**
+   * Several breakdowns of one region and year in one go (the dashboard): the region, its children and
+   * the year are resolved once, then each definition is read like a report. Children are read only for
+   * the definitions named in `withChildren`.
+   */
+  async getViews(
+    caller: Caller,
+    query: { regionCode: string; year?: number },
+    definitions: ReportDefinition[],
+    withChildren: ReadonlySet<string> = new Set(),
+  ): Promise<ReportView[]> {
+    const context = await this.resolveView(caller, query);
+    return Promise.all(
+      definitions.map((definition) =>
+        this.readView(caller, context, definition, { ...query, children: withChildren.has(definition.name) }),
+      ),
+    );
+  }
+
+  /** The cube's years, the chosen year's reference date, the region (inside the scope), its children and path. */
+  private async resolveView(caller: Caller, query: { regionCode: string; year?: number }) {
     const refresh = await this.repository.getLatestRefresh();
     if (!refresh) throw analyticsErrors.notRefreshed();
     const years = Object.keys(refresh.referenceDates).map(Number).sort();
     const year = query.year ?? years.at(-1) ?? Number(beijingToday().slice(0, 4));
     const referenceDate = refresh.referenceDates[String(year)];
     if (!referenceDate) throw analyticsErrors.invalidFilter('year', `可选的统计年度为 ${years.join('、')}`);
+    // The region must be inside the caller's scope (404 otherwise, like a missing code).
+    const region = await this.regions.getOrThrow(caller, query.regionCode);
+    const [children, ancestors] = await Promise.all([
+      region.childCount > 0 ? this.regions.listChildren(caller, region.code) : Promise.resolve([]),
+      this.regions.listPath(caller, region.code),
+    ]);
+    const path = ancestors
+      .filter((item) => isWithinRange(item.code, caller.scope))
+      .map((item) => ({ code: item.code, name: item.name, level: item.level }));
+    return { refresh, years, year, referenceDate, region, children, path };
+  }
+
+  private async readView(
+    caller: Caller,
+    context: Awaited<ReturnType<AnalyticsService['resolveView']>>,
+    definition: ReportDefinition,
+    query: Omit<ReportQuery, 'report' | 'regionCode' | 'year'> & { children?: boolean },
+  ): Promise<ReportView> {
+    const { refresh, years, year, referenceDate, region, path } = context;
+    const children = query.children === false ? [] : context.children;
     const householdType = query.householdType ? householdTypeFilters[query.householdType] : undefined;
     if (query.householdType && !householdType) {
       throw analyticsErrors.invalidFilter('householdType', Object.keys(householdTypeFilters).join(' | '));
@@ -198,14 +248,6 @@ export class AnalyticsService {
       throw analyticsErrors.invalidFilter('monitored', Object.keys(monitoredFilters).join(' | '));
     }
     const eliminationYear = definition.eliminationYearFilter ? query.eliminationYear : undefined;
-
-    // The region must be inside the caller's scope (404 otherwise, like a missing code).
-    const region = await this.regions.getOrThrow(caller, query.regionCode);
-    const children = region.childCount > 0 ? await this.regions.listChildren(caller, region.code) : [];
-    const ancestors = await this.regions.listPath(caller, region.code);
-    const path = ancestors
-      .filter((item) => isWithinRange(item.code, caller.scope))
-      .map((item) => ({ code: item.code, name: item.name, level: item.level }));
 
     const referenceMonth = Number(referenceDate.slice(0, 4)) * 100 + Number(referenceDate.slice(5, 7));
     const columns = definition.columns({ referenceMonth });

@@ -4,11 +4,14 @@ import { AnalyticsService } from './analytics.service.ts';
 import { EditedCountiesRefresh } from './analytics-edits.ts';
 import { customStatisticsRoutes } from './custom-statistics.routes.ts';
 import { CustomStatisticsService } from './custom-statistics.service.ts';
+import { dashboardRoutes } from './dashboard.routes.ts';
+import { DashboardService } from './dashboard.service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     analytics: AnalyticsService;
     customStatistics: CustomStatisticsService;
+    analyticsDashboard: DashboardService;
   }
 }
 
@@ -44,4 +47,16 @@ export const analyticsModule = fp(
     name: 'analytics',
     dependencies: ['db', 'access', 'audit', 'regions', 'settings', 'exchange', 'registry'],
   },
+);
+
+/**
+ * The dashboard reads findings and cases besides the cube, so it is registered after the quality and
+ * monitoring modules; the analytics module itself keeps its place (and its import hook its turn).
+ */
+export const analyticsDashboardModule = fp(
+  async (app) => {
+    app.decorate('analyticsDashboard', new DashboardService(app.analytics, app.quality, app.monitoring));
+    await app.register(dashboardRoutes, { prefix: '/api/analytics' });
+  },
+  { name: 'analytics-dashboard', dependencies: ['analytics', 'quality', 'monitoring'] },
 );
