@@ -15,6 +15,12 @@ const vendorGroups = [
     priority: 30,
   },
   { name: 'pro-components', test: /node_modules[\\/]@ant-design[\\/]pro-/, priority: 20 },
+  // Only the dashboard draws charts: ECharts (with zrender) loads with that page, never with the entry.
+  {
+    name: 'echarts',
+    test: /node_modules[\\/](echarts|zrender|echarts-for-react|size-sensor|fast-deep-equal)[\\/]/,
+    priority: 15,
+  },
   { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
 ];
 

@@ -17,15 +17,14 @@ const scales: Record<string, number> = { county: 20_000, province: 2_000_000 };
  * monitored, about half of those eliminated, 1–5 members with ages, health, labour, work and welfare
  * drawn like the demo data, and an income row for the current year and the identification year.
  */
-export async function generate(context: BenchContext, households: number, year: number) {
+export async function generate(context: BenchContext, households: number, year: number, regionPrefix = '') {
   // One connection: the seed and the temporary table belong to it.
   return context.database.db.connection().execute(async (db) => {
     await sql`SELECT setseed(0.42)`.execute(db);
     await sql`
     CREATE TEMP TABLE bench_villages AS
-      SELECT row_number() OVER (ORDER BY code) - 1 AS position, code FROM regions WHERE level = 'village'`.execute(
-      db,
-    );
+      SELECT row_number() OVER (ORDER BY code) - 1 AS position, code FROM regions
+      WHERE level = 'village' AND code LIKE ${`${regionPrefix}%`}`.execute(db);
     await sql`
     INSERT INTO households (region_code, household_no, household_type, policy_enjoyed, monitoring_category,
       identified_at, risk_eliminated)
@@ -75,7 +74,7 @@ export async function generate(context: BenchContext, households: number, year: 
   });
 }
 
-async function time<T>(work: () => Promise<T>): Promise<{ result: T; milliseconds: number }> {
+export async function time<T>(work: () => Promise<T>): Promise<{ result: T; milliseconds: number }> {
   const started = performance.now();
   const result = await work();
   return { result, milliseconds: performance.now() - started };

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { analyticsBenchmark } from './analytics.bench.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { exportBenchmark } from './export.bench.ts';
+import { dashboardBenchmark } from './dashboard.bench.ts';
 import { importBenchmark } from './import.bench.ts';
 import { qualityCountyBenchmark } from './quality-county.bench.ts';
 import { regionsBenchmark } from './regions.bench.ts';
@@ -27,6 +28,7 @@ const benchmarks: Record<string, { description: string; run(context: BenchContex
   import: importBenchmark,
   rules: rulesBenchmark,
   analytics: analyticsBenchmark,
+  dashboard: dashboardBenchmark,
   quality: qualityCountyBenchmark,
   export: exportBenchmark,
 };

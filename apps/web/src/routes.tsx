@@ -7,6 +7,7 @@ import {
   CheckCircleOutlined,
   CloudUploadOutlined,
   ContactsOutlined,
+  DashboardOutlined,
   FileSearchOutlined,
   FilterOutlined,
   FormOutlined,
@@ -72,6 +73,9 @@ const AnalyticsReportsPage = lazy(() =>
 );
 const CustomStatisticsPage = lazy(() =>
   import('./pages/analytics/custom.tsx').then((module) => ({ default: module.CustomStatisticsPage })),
+// ECharts comes only with this page: its own lazy chunk, never in the entry.
+const AnalyticsDashboardPage = lazy(() =>
+  import('./pages/analytics/dashboard.tsx').then((module) => ({ default: module.AnalyticsDashboardPage })),
 );
 const LeadsPage = lazy(() =>
   import('./pages/monitoring/leads.tsx').then((module) => ({ default: module.LeadsPage })),
@@ -225,6 +229,14 @@ export const appRoutes: AppRoute[] = [
     name: menu.analytics,
     icon: <BarChartOutlined />,
     children: [
+      {
+        path: '/analytics/dashboard',
+        name: menu.analyticsDashboard,
+        icon: <DashboardOutlined />,
+        access: 'canReadAnalytics',
+        description: '核心指标、逐月新识别与消除趋势、人口结构、下级区划对比与数据质量排名，可全屏展示',
+        component: AnalyticsDashboardPage,
+      },
       {
         path: '/analytics/reports',
         name: menu.analyticsReports,

@@ -112,6 +112,12 @@ const significantDigits: Record<RegionLevel, number> = {
   village: 12,
 };
 
+/** Live rows by dimension, as `getViews` counts them once for several definitions. */
+type LiveRows = Map<string, CubeRow[]>;
+
+/** The cube stops at townships: a township or village is counted live from the registry. */
+const isLive = (level: RegionLevel) => level === 'township' || level === 'village';
+
 function childLevelOf(level: RegionLevel): RegionLevel | undefined {
   return regionLevels[regionLevels.indexOf(level) + 1];
 }
@@ -204,9 +210,42 @@ export class AnalyticsService {
     withChildren: ReadonlySet<string> = new Set(),
   ): Promise<ReportView[]> {
     const context = await this.resolveView(caller, query);
+    const { region, year, referenceDate } = context;
+    let preloaded: LiveRows | undefined;
+    if (isLive(region.level)) {
+      // A township or village is counted live: one pass per level for all the definitions, not one each.
+      const dimensions = definitions.map((definition) => definition.dimension);
+      const childLevel = childLevelOf(region.level);
+      const readLevel = (level: RegionLevel) =>
+        this.repository.readLive({
+          scope: caller.scope,
+          year,
+          referenceDate,
+          dimensions,
+          digits: significantDigits[level],
+          range: regionRange(region.code, region.level),
+        });
+      const needsChildren = childLevel && context.children.length > 0 && withChildren.size > 0;
+      const [own, children] = await Promise.all([
+        readLevel(region.level),
+        needsChildren ? readLevel(childLevel) : Promise.resolve([]),
+      ]);
+      preloaded = new Map();
+      for (const row of [...own, ...children]) {
+        const list = preloaded.get(row.dimension) ?? [];
+        list.push(row);
+        preloaded.set(row.dimension, list);
+      }
+    }
     return Promise.all(
       definitions.map((definition) =>
-        this.readView(caller, context, definition, { ...query, children: withChildren.has(definition.name) }),
+        this.readView(
+          caller,
+          context,
+          definition,
+          { ...query, children: withChildren.has(definition.name) },
+          preloaded,
+        ),
       ),
     );
   }
@@ -236,6 +275,8 @@ export class AnalyticsService {
     context: Awaited<ReturnType<AnalyticsService['resolveView']>>,
     definition: ReportDefinition,
     query: Omit<ReportQuery, 'report' | 'regionCode' | 'year'> & { children?: boolean },
+    /** Live rows already counted for this region (both levels), by dimension; unfiltered. */
+    preloaded?: LiveRows,
   ): Promise<ReportView> {
     const { refresh, years, year, referenceDate, region, path } = context;
     const children = query.children === false ? [] : context.children;
@@ -262,16 +303,24 @@ export class AnalyticsService {
     const ownRange: RegionRange = regionRange(region.code, region.level);
     const childLevel = childLevelOf(region.level);
     // A township or village is read live from the registry (the cube stops at townships).
-    const live = region.level === 'township' || region.level === 'village';
-    const read = (level: RegionLevel) =>
-      live
+    const live = isLive(region.level);
+    const read = async (level: RegionLevel): Promise<CubeRow[]> => {
+      if (preloaded && !common.lifted && !common.monitored && common.period === undefined) {
+        const digits = significantDigits[level];
+        return (preloaded.get(definition.dimension) ?? []).filter(
+          (row) => row.regionCode.slice(digits) === '0'.repeat(12 - digits),
+        );
+      }
+      return live
         ? this.repository.readLive({
             ...common,
+            dimensions: [definition.dimension],
             referenceDate,
             digits: significantDigits[level],
             range: ownRange,
           })
         : this.repository.read({ ...common, level, range: ownRange });
+    };
     const [childRows, ownRows, eliminationYears] = await Promise.all([
       childLevel && children.length > 0 ? read(childLevel) : Promise.resolve([]),
       read(region.level),

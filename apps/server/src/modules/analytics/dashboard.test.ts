@@ -21,7 +21,16 @@ type Pair = { households: number; persons: number };
 type Dashboard = {
   region: { code: string };
   year: number;
-  headline: Record<string, Pair> & {
+  headline: Record<
+    | 'assisted'
+    | 'lifted'
+    | 'monitored'
+    | 'eliminated'
+    | 'notEliminated'
+    | 'identifiedThisYear'
+    | 'eliminatedThisYear',
+    Pair
+  > & {
     openFindings: number | null;
     openCases: number | null;
     overdueCases: number | null;

@@ -15,6 +15,7 @@ export const menu = {
   importBatches: '导入记录',
   importBatch: '导入批次',
   analytics: '统计分析',
+  analyticsDashboard: '综合展示',
   analyticsReports: '标准报表',
   analyticsCustom: '定制化统计',
   quality: '数据质量',

@@ -97,6 +97,7 @@ export interface CustomCountRow {
   regionName: string;
   level: string;
   hasChildren: boolean;
+export interface CountPair {
   households: number;
   persons: number;
 }
@@ -189,4 +190,71 @@ export function useSavedStatisticMutations() {
     save: useMutation({ mutationFn: customStatisticsService.save, onSuccess: invalidate }),
     remove: useMutation({ mutationFn: customStatisticsService.deleteSaved, onSuccess: invalidate }),
   };
+}
+/** 综合展示: what GET /api/analytics/dashboard answers. */
+export interface Dashboard {
+  region: { code: string; name: string; fullName: string; level: string };
+  path: Array<{ code: string; name: string; level: string }>;
+  year: number;
+  years: number[];
+  referenceDate: string;
+  dataDate: string;
+  headline: {
+    assisted: CountPair;
+    lifted: CountPair;
+    monitored: CountPair;
+    eliminated: CountPair;
+    notEliminated: CountPair;
+    identifiedThisYear: CountPair;
+    eliminatedThisYear: CountPair;
+    openFindings: number | null;
+    openCases: number | null;
+    overdueCases: number | null;
+  };
+  categories: Array<{ key: string; label: string } & CountPair>;
+  monthly: Array<{ month: string; identified: CountPair; eliminated: CountPair }>;
+  structures: Array<{
+    key: string;
+    title: string;
+    items: Array<{ key: string; label: string; value: number }>;
+  }>;
+  children: Array<{
+    regionCode: string;
+    regionName: string;
+    level: string;
+    hasChildren: boolean;
+    assisted: CountPair;
+    liftedHouseholds: number;
+    monitoredHouseholds: number;
+    notEliminatedHouseholds: number;
+    monitoredShare: number;
+  }>;
+  qualityRanking: Array<{
+    regionCode: string;
+    regionName: string;
+    households: number;
+    flaggedHouseholds: number;
+    qualityRate: number;
+    found: number;
+    open: number;
+    fixed: number;
+    rectificationRate: number;
+  }> | null;
+}
+
+export interface DashboardSearch {
+  regionCode?: string;
+  year?: number;
+}
+
+export const dashboardService = {
+  get: (search: DashboardSearch) => api.get<Dashboard>(`/analytics/dashboard${buildQuery({ ...search })}`),
+};
+
+export function useDashboardQuery(search: DashboardSearch) {
+  return useQuery({
+    queryKey: ['analytics', 'dashboard', search],
+    queryFn: () => dashboardService.get(search),
+    placeholderData: keepPreviousData,
+  });
 }
