@@ -73,6 +73,7 @@ const AnalyticsReportsPage = lazy(() =>
 );
 const CustomStatisticsPage = lazy(() =>
   import('./pages/analytics/custom.tsx').then((module) => ({ default: module.CustomStatisticsPage })),
+);
 // ECharts comes only with this page: its own lazy chunk, never in the entry.
 const AnalyticsDashboardPage = lazy(() =>
   import('./pages/analytics/dashboard.tsx').then((module) => ({ default: module.AnalyticsDashboardPage })),

@@ -52,7 +52,8 @@ export interface CubeRow {
 export interface CubeReadOptions {
   scope: RegionRange;
   year: number;
-  dimension: string;
+  /** One dimension, or several read at once (the dashboard). */
+  dimensions: readonly string[];
   level: RegionLevel;
   /** The chosen region's range (children) or its own code (totals). */
   range: RegionRange;
@@ -336,10 +337,11 @@ export class AnalyticsRepository {
   }
 
   /** Cube rows of one dimension at one level within a range, inside the caller's scope. */
-  async read(options: CubeReadOptions): Promise<CubeRow[]> {
+  async read(options: CubeReadOptions): Promise<Array<CubeRow & { dimension: string }>> {
     const rows = await this.db
       .selectFrom('analyticsCube as c')
       .select([
+        'c.dimension',
         'c.regionCode',
         'c.liftedStatus',
         'c.monitoredStatus',
@@ -349,7 +351,7 @@ export class AnalyticsRepository {
         sql<string>`c.persons`.as('persons'),
       ])
       .where('c.statisticsYear', '=', options.year)
-      .where('c.dimension', '=', options.dimension)
+      .where('c.dimension', 'in', options.dimensions)
       .where('c.regionLevel', '=', options.level)
       .where('c.regionCode', '>=', options.range.lo)
       .where('c.regionCode', '<', options.range.hi)

@@ -112,8 +112,8 @@ const significantDigits: Record<RegionLevel, number> = {
   village: 12,
 };
 
-/** Live rows by dimension, as `getViews` counts them once for several definitions. */
-type LiveRows = Map<string, CubeRow[]>;
+/** The region's own rows and its children's by dimension, as `getViews` reads them once for several definitions. */
+type PreloadedRows = { own: Map<string, CubeRow[]>; children: Map<string, CubeRow[]> };
 
 /** The cube stops at townships: a township or village is counted live from the registry. */
 const isLive = (level: RegionLevel) => level === 'township' || level === 'village';
@@ -211,32 +211,33 @@ export class AnalyticsService {
   ): Promise<ReportView[]> {
     const context = await this.resolveView(caller, query);
     const { region, year, referenceDate } = context;
-    let preloaded: LiveRows | undefined;
-    if (isLive(region.level)) {
-      // A township or village is counted live: one pass per level for all the definitions, not one each.
-      const dimensions = definitions.map((definition) => definition.dimension);
-      const childLevel = childLevelOf(region.level);
-      const readLevel = (level: RegionLevel) =>
-        this.repository.readLive({
-          scope: caller.scope,
-          year,
-          referenceDate,
-          dimensions,
-          digits: significantDigits[level],
-          range: regionRange(region.code, region.level),
-        });
-      const needsChildren = childLevel && context.children.length > 0 && withChildren.size > 0;
-      const [own, children] = await Promise.all([
-        readLevel(region.level),
-        needsChildren ? readLevel(childLevel) : Promise.resolve([]),
-      ]);
-      preloaded = new Map();
-      for (const row of [...own, ...children]) {
-        const list = preloaded.get(row.dimension) ?? [];
-        list.push(row);
-        preloaded.set(row.dimension, list);
-      }
-    }
+    // One read per level for all the definitions, not one each: from the cube, or for a township or
+    // village one live pass.
+    const dimensions = definitions.map((definition) => definition.dimension);
+    const range = regionRange(region.code, region.level);
+    const readLevel = (level: RegionLevel) =>
+      isLive(region.level)
+        ? this.repository.readLive({
+            scope: caller.scope,
+            year,
+            referenceDate,
+            dimensions,
+            digits: significantDigits[level],
+            range,
+          })
+        : this.repository.read({ scope: caller.scope, year, dimensions, level, range });
+    const childLevel = childLevelOf(region.level);
+    const needsChildren = childLevel && context.children.length > 0 && withChildren.size > 0;
+    const [own, children] = await Promise.all([
+      readLevel(region.level),
+      needsChildren ? readLevel(childLevel) : Promise.resolve([]),
+    ]);
+    const byDimension = (rows: Array<CubeRow & { dimension: string }>) => {
+      const map = new Map<string, CubeRow[]>();
+      for (const row of rows) map.set(row.dimension, [...(map.get(row.dimension) ?? []), row]);
+      return map;
+    };
+    const preloaded: PreloadedRows = { own: byDimension(own), children: byDimension(children) };
     return Promise.all(
       definitions.map((definition) =>
         this.readView(
@@ -275,8 +276,8 @@ export class AnalyticsService {
     context: Awaited<ReturnType<AnalyticsService['resolveView']>>,
     definition: ReportDefinition,
     query: Omit<ReportQuery, 'report' | 'regionCode' | 'year'> & { children?: boolean },
-    /** Live rows already counted for this region (both levels), by dimension; unfiltered. */
-    preloaded?: LiveRows,
+    /** Rows already read for this region (its own and its children's), by dimension; unfiltered. */
+    preloaded?: PreloadedRows,
   ): Promise<ReportView> {
     const { refresh, years, year, referenceDate, region, path } = context;
     const children = query.children === false ? [] : context.children;
@@ -295,7 +296,6 @@ export class AnalyticsService {
     const common = {
       scope: caller.scope,
       year,
-      dimension: definition.dimension,
       lifted: householdType?.lifted,
       monitored: monitored?.monitored,
       period: eliminationYear === undefined ? undefined : String(eliminationYear),
@@ -306,20 +306,19 @@ export class AnalyticsService {
     const live = isLive(region.level);
     const read = async (level: RegionLevel): Promise<CubeRow[]> => {
       if (preloaded && !common.lifted && !common.monitored && common.period === undefined) {
-        const digits = significantDigits[level];
-        return (preloaded.get(definition.dimension) ?? []).filter(
-          (row) => row.regionCode.slice(digits) === '0'.repeat(12 - digits),
-        );
+        const rows = level === region.level ? preloaded.own : preloaded.children;
+        return rows.get(definition.dimension) ?? [];
       }
+      const dimensions = [definition.dimension];
       return live
         ? this.repository.readLive({
             ...common,
-            dimensions: [definition.dimension],
+            dimensions,
             referenceDate,
             digits: significantDigits[level],
             range: ownRange,
           })
-        : this.repository.read({ ...common, level, range: ownRange });
+        : this.repository.read({ ...common, dimensions, level, range: ownRange });
     };
     const [childRows, ownRows, eliminationYears] = await Promise.all([
       childLevel && children.length > 0 ? read(childLevel) : Promise.resolve([]),

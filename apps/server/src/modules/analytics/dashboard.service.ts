@@ -118,23 +118,24 @@ export class DashboardService {
     const regionCode = query.regionCode ?? principal.regionCode;
     const canReadQuality = principal.permissions.has('quality:read');
     const canReadMonitoring = principal.permissions.has('monitoring:read');
-    // The views first: they refuse a region outside the scope before anything else is read.
-    const [population, monthlyNew, monthlyEliminated, ...structureViews] = await this.analytics.getViews(
-      principal,
-      { regionCode, year: query.year },
-      [
-        reportDefinitions.population,
-        reportDefinitions['monthly-new'],
-        dashboardDefinitions['monthly-eliminated'],
-        ...structureReports.map((name) => reportDefinitions[name]),
-      ],
-      new Set(['population']),
-    );
-    if (!population || !monthlyNew || !monthlyEliminated) throw new Error('dashboard views missing');
-    const [quality, progress] = await Promise.all([
+    // All three refuse a region outside the caller's scope alike (404, as for a missing region).
+    const [views, quality, progress] = await Promise.all([
+      this.analytics.getViews(
+        principal,
+        { regionCode, year: query.year },
+        [
+          reportDefinitions.population,
+          reportDefinitions['monthly-new'],
+          dashboardDefinitions['monthly-eliminated'],
+          ...structureReports.map((name) => reportDefinitions[name]),
+        ],
+        new Set(['population']),
+      ),
       canReadQuality ? this.quality.countByRegion(principal, { regionCode }) : Promise.resolve(null),
       canReadMonitoring ? this.monitoring.progress(principal, regionCode) : Promise.resolve(null),
     ]);
+    const [population, monthlyNew, monthlyEliminated, ...structureViews] = views;
+    if (!population || !monthlyNew || !monthlyEliminated) throw new Error('dashboard views missing');
 
     const cell = cellReader(population);
     const pair = (row: ReportRow, key: string): CountPair => ({
