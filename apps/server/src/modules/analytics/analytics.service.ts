@@ -211,30 +211,50 @@ export class AnalyticsService {
   ): Promise<ReportView[]> {
     const context = await this.resolveView(caller, query);
     const { region, year, referenceDate } = context;
-    // One read per level for all the definitions, not one each: from the cube, or for a township or
-    // village one live pass.
+    // One read per level for all the definitions, not one each. From the cube: the region's own rows for
+    // every dimension, its children's only where asked. Counted live (a township or village): one pass
+    // at the child level, whose rows partition the region's households, so they also add up to its own.
     const dimensions = definitions.map((definition) => definition.dimension);
+    const childDimensions = definitions
+      .filter((definition) => withChildren.has(definition.name))
+      .map((definition) => definition.dimension);
     const range = regionRange(region.code, region.level);
-    const readLevel = (level: RegionLevel) =>
-      isLive(region.level)
-        ? this.repository.readLive({
-            scope: caller.scope,
-            year,
-            referenceDate,
-            dimensions,
-            digits: significantDigits[level],
-            range,
-          })
-        : this.repository.read({ scope: caller.scope, year, dimensions, level, range });
     const childLevel = childLevelOf(region.level);
-    const needsChildren = childLevel && context.children.length > 0 && withChildren.size > 0;
-    const [own, children] = await Promise.all([
-      readLevel(region.level),
-      needsChildren ? readLevel(childLevel) : Promise.resolve([]),
-    ]);
+    let own: Array<CubeRow & { dimension: string }>;
+    let children: Array<CubeRow & { dimension: string }>;
+    if (isLive(region.level)) {
+      const level = childLevel && context.children.length > 0 ? childLevel : region.level;
+      children = await this.repository.readLive({
+        scope: caller.scope,
+        year,
+        referenceDate,
+        dimensions,
+        digits: significantDigits[level],
+        range,
+      });
+      own = children.map((row) => ({ ...row, regionCode: region.code }));
+    } else {
+      const needsChildren = childLevel && context.children.length > 0 && childDimensions.length > 0;
+      [own, children] = await Promise.all([
+        this.repository.read({ scope: caller.scope, year, dimensions, level: region.level, range }),
+        needsChildren
+          ? this.repository.read({
+              scope: caller.scope,
+              year,
+              dimensions: childDimensions,
+              level: childLevel,
+              range,
+            })
+          : Promise.resolve([]),
+      ]);
+    }
     const byDimension = (rows: Array<CubeRow & { dimension: string }>) => {
       const map = new Map<string, CubeRow[]>();
-      for (const row of rows) map.set(row.dimension, [...(map.get(row.dimension) ?? []), row]);
+      for (const row of rows) {
+        const list = map.get(row.dimension) ?? [];
+        list.push(row);
+        map.set(row.dimension, list);
+      }
       return map;
     };
     const preloaded: PreloadedRows = { own: byDimension(own), children: byDimension(children) };
