@@ -97,7 +97,6 @@ export interface CustomCountRow {
   regionName: string;
   level: string;
   hasChildren: boolean;
-export interface CountPair {
   households: number;
   persons: number;
 }
@@ -191,6 +190,12 @@ export function useSavedStatisticMutations() {
     remove: useMutation({ mutationFn: customStatisticsService.deleteSaved, onSuccess: invalidate }),
   };
 }
+
+export interface CountPair {
+  households: number;
+  persons: number;
+}
+
 /** 综合展示: what GET /api/analytics/dashboard answers. */
 export interface Dashboard {
   region: { code: string; name: string; fullName: string; level: string };
