@@ -11,6 +11,7 @@ import { loadProvinceRegions } from '../src/modules/regions/regions.loader.ts';
 import { RegionsService } from '../src/modules/regions/regions.service.ts';
 import { RegistryService } from '../src/modules/registry/registry.service.ts';
 import { SettingsService } from '../src/modules/settings/settings.service.ts';
+import { WorkingCalendarService } from '../src/modules/settings/working-calendar.service.ts';
 import { generate, time } from './analytics.bench.ts';
 import type { BenchContext } from './run.ts';
 
@@ -45,6 +46,7 @@ export const dashboardBenchmark = {
       regions,
       audit,
       settings,
+      new WorkingCalendarService(database.db),
       regionRange('410000000000', 'province'),
     );
     const dashboard = new DashboardService(analytics, quality, monitoring);
