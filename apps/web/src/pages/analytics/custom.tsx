@@ -3,7 +3,6 @@ import { PageContainer } from '@ant-design/pro-components';
 import { fieldCatalog } from '@shouwang/rules';
 import {
   Alert,
-  Breadcrumb,
   Button,
   Card,
   Col,
@@ -32,6 +31,7 @@ import { RegionPicker } from '../../components/region-picker/index.tsx';
 import { useMeOrThrow } from '../auth/service.ts';
 import { RuleTextEditor } from '../quality/components/rule-text-editor.tsx';
 import type { RuleScope } from '../quality/service.ts';
+import { PathBreadcrumb } from './components/path-breadcrumb.tsx';
 import {
   type CustomCountRow,
   type CustomPerson,
@@ -369,17 +369,7 @@ export function CustomStatisticsPage() {
             <Flex wrap gap={8} justify="space-between" align="flex-start" style={{ marginBottom: 4 }}>
               {view && (
                 <Flex vertical gap={2} style={{ flex: '1 1 320px', minWidth: 0 }}>
-                  <Breadcrumb
-                    items={view.path.map((item, index) => ({
-                      key: item.code,
-                      title:
-                        index < view.path.length - 1 ? (
-                          <Typography.Link onClick={() => drill(item.code)}>{item.name}</Typography.Link>
-                        ) : (
-                          item.name
-                        ),
-                    }))}
-                  />
+                  <PathBreadcrumb path={view.path} onSelect={drill} />
                   <Typography.Title level={5} style={{ margin: 0 }}>
                     {view.region.fullName}
                     {search.title ?? '定制化统计'}

@@ -2,7 +2,6 @@ import { FullscreenExitOutlined, FullscreenOutlined } from '@ant-design/icons';
 import { PageContainer } from '@ant-design/pro-components';
 import {
   Alert,
-  Breadcrumb,
   Button,
   ConfigProvider,
   Empty,
@@ -20,6 +19,7 @@ import { describeError } from '../../api/client.ts';
 import { RegionPicker } from '../../components/region-picker/index.tsx';
 import { useMeOrThrow } from '../auth/service.ts';
 import { Chart } from './components/chart.tsx';
+import { PathBreadcrumb } from './components/path-breadcrumb.tsx';
 import { type CountPair, type Dashboard, useDashboardQuery } from './service.ts';
 
 const formatNumber = (value: number) => value.toLocaleString('zh-CN');
@@ -319,19 +319,7 @@ export function AnalyticsDashboardPage() {
             />
           </Space>
           {dashboard && (
-            <Breadcrumb
-              items={dashboard.path.map((item, index) => ({
-                key: item.code,
-                title:
-                  index < dashboard.path.length - 1 ? (
-                    <Typography.Link onClick={() => update({ regionCode: item.code })}>
-                      {item.name}
-                    </Typography.Link>
-                  ) : (
-                    item.name
-                  ),
-              }))}
-            />
+            <PathBreadcrumb path={dashboard.path} onSelect={(regionCode) => update({ regionCode })} />
           )}
           <span className="dashboard-spacer" />
           {query.isFetching && <Spin size="small" />}

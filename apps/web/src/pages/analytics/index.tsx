@@ -1,12 +1,13 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { PageContainer } from '@ant-design/pro-components';
-import { Alert, Breadcrumb, Button, Card, Flex, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Select, Space, Typography } from 'antd';
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { buildAccess } from '../../access.ts';
 import { describeError } from '../../api/client.ts';
 import { RegionPicker } from '../../components/region-picker/index.tsx';
 import { useMeOrThrow } from '../auth/service.ts';
+import { PathBreadcrumb } from './components/path-breadcrumb.tsx';
 import { ReportTable } from './components/report-table.tsx';
 import { analyticsService, type ReportSearch, useReportCatalogue, useReportQuery } from './service.ts';
 
@@ -144,17 +145,7 @@ export function AnalyticsReportsPage() {
         <Card size="small">
           {view && (
             <Flex vertical gap={4} style={{ marginBottom: 12 }}>
-              <Breadcrumb
-                items={view.path.map((item, index) => ({
-                  key: item.code,
-                  title:
-                    index < view.path.length - 1 ? (
-                      <Typography.Link onClick={() => drill(item.code)}>{item.name}</Typography.Link>
-                    ) : (
-                      item.name
-                    ),
-                }))}
-              />
+              <PathBreadcrumb path={view.path} onSelect={drill} />
               <Typography.Title level={5} style={{ margin: 0 }}>
                 {view.region.fullName}
                 {view.report.title}
