@@ -88,8 +88,22 @@ export const analyticsBenchmark = {
     const { database, options, report } = context;
     const households = Number(options.rows ?? scales[options.scale ?? 'county'] ?? 20_000);
     const year = Number(beijingToday().slice(0, 4));
-    await loadProvinceRegions(database.pool, '41');
-    const generated = await time(() => generate(context, households, year));
+    // --keep DIR keeps the generated data for the next run (options.reuse); --mode reads skips the
+    // refreshes when a cube is there, --mode refresh skips the reads.
+    const reused = options.reuse === 'yes';
+    if (!reused) await loadProvinceRegions(database.pool, '41');
+    const generated = await time(async () => {
+      if (!reused) {
+        await generate(context, households, year);
+        await sql`CREATE TABLE bench_loaded ()`.execute(database.db);
+      }
+      const counts = await sql<{ households: string; persons: string }>`
+        SELECT (SELECT count(*) FROM households) AS households, (SELECT count(*) FROM persons) AS persons`.execute(
+        database.db,
+      );
+      return counts.rows[0] as { households: string; persons: string };
+    });
+    const mode = options.mode ?? 'both';
     const settings = new SettingsService(database.db);
     const analytics = new AnalyticsService(
       database.db,
@@ -97,17 +111,28 @@ export const analyticsBenchmark = {
       settings,
       new AuditService(database.db, '410000000000'),
     );
-    const first = await time(() => analytics.refresh('cli'));
-    const second = await time(() => analytics.refresh('cli'));
+    const cubeRows = Number(
+      (await sql<{ rows: string }>`SELECT count(*) AS rows FROM analytics_cube`.execute(database.db)).rows[0]
+        ?.rows,
+    );
+    const skipRefresh = mode === 'reads' && cubeRows > 0;
+    const skipped = {
+      result: { cubeRows, counties: undefined as string[] | undefined },
+      milliseconds: Number.NaN,
+    };
+    const first = skipRefresh ? skipped : await time(() => analytics.refresh('cli'));
+    // --mode reads on an empty cube refreshes it once.
+    const once = skipRefresh || mode === 'reads';
+    const second = once ? skipped : await time(() => analytics.refresh('cli'));
     // After a weekly sync of one county: only its rows and the rows above it.
-    const county = await time(() => analytics.refresh('import', { counties: ['410225'] }));
+    const county = once ? skipped : await time(() => analytics.refresh('import', { counties: ['410225'] }));
     const principal = systemPrincipal('41');
     // One region per level: the province, 开封市, 兰考县, 堌阳镇, 城内村.
     const levels = ['410000000000', '410200000000', '410225000000', '410225101000', '410225101200'];
     const filterSets = [{}, { householdType: 'lifted_enjoying', monitored: 'not_eliminated' }];
     const timings: number[] = [];
     let slowest = { milliseconds: 0, label: '' };
-    for (const name of reportNames) {
+    for (const name of mode === 'refresh' ? [] : reportNames) {
       for (const regionCode of levels) {
         for (const filters of filterSets) {
           const query = { report: name, regionCode, ...filters };
@@ -128,10 +153,14 @@ export const analyticsBenchmark = {
     report({
       households: generated.result.households,
       persons: generated.result.persons,
-      'generated (SQL)': `${(generated.milliseconds / 1000).toFixed(1)} s`,
-      'cube refresh (first)': `${(first.milliseconds / 1000).toFixed(1)} s, ${first.result.cubeRows} cube rows`,
-      'cube refresh (again)': `${(second.milliseconds / 1000).toFixed(1)} s`,
-      'cube refresh of one county (兰考县) after its import': `${(county.milliseconds / 1000).toFixed(1)} s${county.result.counties ? '' : ' (fell back to a full rebuild)'}`,
+      'generated (SQL)': reused ? 'reused from --keep' : `${(generated.milliseconds / 1000).toFixed(1)} s`,
+      'cube refresh (first)': skipRefresh
+        ? `not run (${cubeRows} cube rows kept)`
+        : `${(first.milliseconds / 1000).toFixed(1)} s, ${first.result.cubeRows} cube rows`,
+      'cube refresh (again)': once ? 'not run' : `${(second.milliseconds / 1000).toFixed(1)} s`,
+      'cube refresh of one county (兰考县) after its import': once
+        ? 'not run'
+        : `${(county.milliseconds / 1000).toFixed(1)} s${county.result.counties ? '' : ' (fell back to a full rebuild)'}`,
       'report reads': `${timings.length} (12 reports × 5 levels × 2 filter sets × 3, after a warm-up each)`,
       'report latency median / p95 / max': `${percentile(0.5).toFixed(1)} / ${percentile(0.95).toFixed(1)} / ${(timings.at(-1) ?? 0).toFixed(1)} ms`,
       'slowest read': `${slowest.label} ${slowest.milliseconds.toFixed(1)} ms`,

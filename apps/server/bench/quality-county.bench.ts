@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { systemPrincipal } from '../src/modules/access/system-principal.ts';
 import { DemoService } from '../src/modules/demo/demo.service.ts';
 import { loadProvinceRegions } from '../src/modules/regions/regions.loader.ts';
+import { benchApp } from './bench-app.ts';
 import type { BenchContext } from './run.ts';
 
 const quantile = (sorted: number[], q: number) =>
@@ -15,15 +14,7 @@ export const qualityCountyBenchmark = {
     'full runs of every enabled rule, and the re-check of one household after an edit (--rows: re-checks)',
   async run({ database, options, report }: BenchContext) {
     await loadProvinceRegions(database.pool, '41');
-    const config = loadConfig({ SHOUWANG_PROVINCE: '41', LOG_LEVEL: 'silent' });
-    const app = await buildApp({
-      config,
-      db: database.db,
-      pool: database.pool,
-      logger: false,
-      serveWeb: false,
-    });
-    await app.ready();
+    const app = await benchApp(database);
     try {
       const principal = systemPrincipal('41');
       const demo = new DemoService({ db: app.db, province: '41', exchange: app.exchange });

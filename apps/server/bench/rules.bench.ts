@@ -12,6 +12,7 @@ import { ExchangeService } from '../src/modules/exchange/exchange.service.ts';
 import { type RuleForSql, ruleHitsQuery } from '../src/modules/quality/rule-sql.ts';
 import { regionRange } from '../src/modules/regions/region-code.ts';
 import { loadProvinceRegions } from '../src/modules/regions/regions.loader.ts';
+import { benchApp } from './bench-app.ts';
 import type { BenchContext } from './run.ts';
 
 /**
@@ -110,6 +111,51 @@ async function replicate(context: BenchContext, copies: number): Promise<void> {
   }
 }
 
+/**
+ * The full run as `shouwang rules run` does it (QualityService.run over the province: region parts,
+ * the aggregate rules, one merge into the findings), timed `runs` times; the first of a fresh database
+ * inserts every finding, later ones find them unchanged.
+ */
+async function fullRuns(context: BenchContext, runs: number): Promise<Record<string, string>> {
+  const { database } = context;
+  const app = await benchApp(database);
+  try {
+    const principal = systemPrincipal('41');
+    const seconds: number[] = [];
+    const loads: string[] = [];
+    let found = 0;
+    const checking: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      let merging: number | undefined;
+      const result = await timed(() =>
+        app.quality.run(principal, {
+          trigger: 'cli',
+          onProgress: (progress) => {
+            if (progress.phase === 'merging' && merging === undefined) merging = performance.now();
+          },
+        }),
+      );
+      checking.push(((merging ?? performance.now()) - started) / 1000);
+      seconds.push(result.seconds);
+      loads.push((os.loadavg()[0] ?? 0).toFixed(1));
+      found = (result.result.run.counts as { found?: number } | undefined)?.found ?? 0;
+    }
+    return {
+      'full run (rules run: region parts, aggregate rules, merge into findings)': seconds
+        .map((value) => `${value.toFixed(1)} s`)
+        .join(', '),
+      'of which checking the region parts (until the merge starts)': checking
+        .map((value) => `${value.toFixed(1)} s`)
+        .join(', '),
+      'load average (1 min) after each full run': loads.join(', '),
+      'findings of the last full run': String(found),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
 export const rulesBenchmark = {
   description:
     'quality rules in SQL: every starter rule over the whole registry in one statement (ruleHitsQuery), ' +
@@ -122,9 +168,11 @@ export const rulesBenchmark = {
     const runCount = Math.max(1, Number(options.runs ?? 2));
     const directory = await mkdtemp(path.join(os.tmpdir(), 'shouwang-rules-bench-'));
     try {
-      await loadProvinceRegions(database.pool, '41');
+      const reused = options.reuse === 'yes';
+      if (!reused) await loadProvinceRegions(database.pool, '41');
       const file = path.join(directory, 'national.csv');
       const load = await timed(async () => {
+        if (reused) return;
         await writeNationalFile({
           file,
           scale: 'county',
@@ -146,6 +194,7 @@ export const rulesBenchmark = {
         await rm(file, { force: true });
         await replicate(context, scale.copies);
         await database.pool.query('VACUUM ANALYZE');
+        await database.pool.query('CREATE TABLE bench_loaded ()');
       });
       const sizes = await database.pool.query<{ households: string; persons: string; mb: string }>(
         `SELECT (SELECT count(*) FROM households) AS households, (SELECT count(*) FROM persons) AS persons,
@@ -164,6 +213,11 @@ export const rulesBenchmark = {
         { referenceDate: '2025-12-31', statisticsYear: 2025, incomeLine: defaultMonitoringLine(2025) },
         { scope: regionRange('410000000000', 'province') },
       );
+      const mode = options.mode ?? 'both';
+      if (mode === 'both' || mode === 'full') {
+        report(await fullRuns(context, runCount));
+      }
+      if (mode === 'full') return;
       const client = await database.pool.connect();
       try {
         // One sequential scan of persons: the unit of the target (≤ 4 scans for every rule).
@@ -209,7 +263,9 @@ export const rulesBenchmark = {
         const total = [...hits.values()].reduce((sum, count) => sum + count, 0);
         report({
           scale: `${options.scale ?? 'county'}: ${size?.households} households, ${size?.persons} persons (persons table ${size?.mb} MB)`,
-          'data loaded (generate + import + copies + VACUUM ANALYZE)': `${load.seconds.toFixed(0)} s`,
+          'data loaded (generate + import + copies + VACUUM ANALYZE)': reused
+            ? 'reused from --keep'
+            : `${load.seconds.toFixed(0)} s`,
           'one sequential scan of persons (count(*), warm)': `${scan.seconds.toFixed(2)} s`,
           [`all 85 starter rules, one statement (${runCount} run${runCount > 1 ? 's' : ''})`]: runs
             .map((value) => `${value.toFixed(1)} s`)

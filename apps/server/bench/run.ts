@@ -41,6 +41,10 @@ const { positionals, values } = parseArgs({
     scale: { type: 'string' },
     verify: { type: 'string' },
     runs: { type: 'string' },
+    // Keep the embedded server's data in this directory and reuse a benchmark database found there
+    // (benchmarks that support it skip loading their data): for measuring one change several times.
+    keep: { type: 'string' },
+    mode: { type: 'string' },
   },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
@@ -52,7 +56,9 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shouwang-bench-'));
+const dataDir = values.keep
+  ? path.resolve(values.keep)
+  : await mkdtemp(path.join(os.tmpdir(), 'shouwang-bench-'));
 const server = await startEmbeddedPostgres({ dataDir });
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -61,10 +67,25 @@ const sampler = setInterval(() => {
 try {
   for (const name of names) {
     const database = connectDatabase(server.url('postgres'));
-    await database.pool.query(`DROP DATABASE IF EXISTS bench_${name}`);
-    await database.pool.query(
-      `CREATE DATABASE bench_${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`,
-    );
+    // Reused only when an earlier run finished loading it (the benchmark then creates `bench_loaded`).
+    let reuse = false;
+    if (values.keep) {
+      const existing = await database.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+        `bench_${name}`,
+      ]);
+      if (existing.rowCount === 1) {
+        const probe = connectDatabase(server.url(`bench_${name}`));
+        const loaded = await probe.pool.query(`SELECT to_regclass('bench_loaded') IS NOT NULL AS loaded`);
+        reuse = loaded.rows[0]?.loaded === true;
+        await probe.destroy();
+      }
+    }
+    if (!reuse) {
+      await database.pool.query(`DROP DATABASE IF EXISTS bench_${name}`);
+      await database.pool.query(
+        `CREATE DATABASE bench_${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`,
+      );
+    }
     await database.destroy();
     const benchDatabase = connectDatabase(server.url(`bench_${name}`));
     await migrateToLatest(benchDatabase.db);
@@ -72,7 +93,7 @@ try {
     peakRss = process.memoryUsage().rss;
     await benchmarks[name]?.run({
       database: benchDatabase,
-      options: values,
+      options: { ...values, reuse: reuse ? 'yes' : undefined },
       report: (figures) => {
         for (const [key, value] of Object.entries(figures)) process.stdout.write(`- ${key}: ${value}\n`);
         process.stdout.write(`- peak RSS of the Node process: ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`);
@@ -86,6 +107,6 @@ try {
 } finally {
   clearInterval(sampler);
   await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  if (!values.keep) await rm(dataDir, { recursive: true, force: true });
 }
 process.exit(0);

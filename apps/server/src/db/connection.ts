@@ -31,6 +31,13 @@ export function connectDatabase(connectionString: string, options: { max?: numbe
   pool.on('error', (error) => {
     process.stderr.write(`database connection lost: ${error.message}\n`);
   });
+  // Nor one dropped while checked out (a refresh's connection terminated between its statements): the
+  // error reaches the caller through the statement that fails, the pool discards the connection on
+  // release, and the event that follows would otherwise go unhandled. (Idle ones are logged above.)
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }),
     plugins: [new CamelCasePlugin()],

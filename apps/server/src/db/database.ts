@@ -532,6 +532,11 @@ export interface QualityRunTable {
   ruleCount: ColumnType<number, number | undefined, number>;
   counts: ColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
+  /** A full run's rules and region range, and when it merged (null for re-checks and failed runs). */
+  coveredRuleCodes: ColumnType<string[] | null, string[] | undefined, string[]>;
+  coveredLo: ColumnType<string | null, string | undefined, string>;
+  coveredHi: ColumnType<string | null, string | undefined, string>;
+  mergedAt: ColumnType<Date | null, Date | undefined, Date>;
 }
 
 export type QualityFindingStatus = 'open' | 'fixed' | 'exempted';

@@ -15,6 +15,8 @@ import * as createSavedStatistics from './20261125T0601-create-saved-statistics.
 import * as monitoringLeadsDismissal from './20261125T0602-monitoring-leads-dismissal.ts';
 import * as workingCalendar from './20261125T0603-working-calendar.ts';
 import * as rateLimitBuckets from './20261125T0604-rate-limit-buckets.ts';
+import * as qualityRunCoverage from './20261125T0605-quality-run-coverage.ts';
+import * as qualityRunsCoveringIndex from './20261125T0606-quality-runs-covering-index.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -37,4 +39,6 @@ export const migrations: Record<string, Migration> = {
   '20261125T0602-monitoring-leads-dismissal': monitoringLeadsDismissal,
   '20261125T0603-working-calendar': workingCalendar,
   '20261125T0604-rate-limit-buckets': rateLimitBuckets,
+  '20261125T0605-quality-run-coverage': qualityRunCoverage,
+  '20261125T0606-quality-runs-covering-index': qualityRunsCoveringIndex,
 };

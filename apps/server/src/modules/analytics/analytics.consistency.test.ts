@@ -1,7 +1,9 @@
+import { beijingToday } from '@shouwang/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
+import { insertHousehold } from '../../../test/registry-factory.ts';
 import { DemoService } from '../demo/demo.service.ts';
 import { reportNames } from './analytics.reports.ts';
 import type { ReportQuery, ReportView } from './analytics.service.ts';
@@ -27,12 +29,13 @@ beforeAll(async () => {
     principal: harness.system,
   });
   expect(summary.status).toBe('succeeded');
-  // A real date-validity check, independent of the cube's regular expressions.
+  // A real date-validity check, independent of the cube's arithmetic; years below 100 are not dates,
+  // as in the quality rules (parseYyyymmdd).
   await sql`
     CREATE FUNCTION test_real_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
     DECLARE parsed date;
     BEGIN
-      IF $1 !~ '^[0-9]{8}$' THEN RETURN NULL; END IF;
+      IF $1 !~ '^[0-9]{8}$' OR substr($1, 1, 4)::int < 100 THEN RETURN NULL; END IF;
       parsed := to_date($1, 'YYYYMMDD');
       IF to_char(parsed, 'YYYYMMDD') <> $1 THEN RETURN NULL; END IF;
       RETURN parsed;
@@ -50,6 +53,7 @@ afterAll(async () => {
 });
 
 interface Filters {
+  year?: number;
   householdType?: 'lifted' | 'lifted_enjoying' | 'lifted_not_enjoying' | 'ordinary';
   monitored?: 'monitored' | 'eliminated' | 'not_eliminated' | 'not_monitored';
   eliminationYear?: number;
@@ -269,5 +273,107 @@ describe('standard reports agree with plain SQL on the demo data', () => {
     await compare('age', regions.kaifeng, { monitored: 'monitored' });
     const { view } = await compare('elimination-interval', regions.lankao, { eliminationYear: 2024 });
     expect(view.eliminationYears).toContain(2024);
+  });
+});
+
+describe('ages, months and household labour at their edges, in every statistics year', () => {
+  it('agrees with plain SQL on 29 February birthdays, birthdays on the reference date and past years', async () => {
+    const db = harness.app.db;
+    const year = Number(beijingToday().slice(0, 4));
+    const leapUpTo = (target: number) => {
+      let candidate = target;
+      while (!((candidate % 4 === 0 && candidate % 100 !== 0) || candidate % 400 === 0)) candidate -= 1;
+      return candidate;
+    };
+    const id = (date: string) => `410225${date}0011`;
+    const person = (
+      idNumber: string | null,
+      birthDate: string | null,
+      laborSkill: string | null = 'ordinary',
+    ) => ({
+      idNumber,
+      birthDate,
+      laborSkill,
+    });
+    // The reference date of the current year becomes 28 February; past years keep 31 December.
+    await harness.app.settings.setFromText('statisticsDate', `${year}-02-28`, 'test');
+    await insertHousehold(db, {
+      regionCode: regions.chengnei,
+      householdType: 'lifted',
+      policyEnjoyed: true,
+      monitoringCategory: 'marginal',
+      identifiedAt: `${year}02`,
+      riskEliminated: false,
+      risks: ['illness'],
+      members: [
+        // 18 on the reference date: of working age; 29 February of the same age: 17 until 1 March.
+        person(id(`${year - 18}0228`), null, 'weak'),
+        person(id(`${leapUpTo(year - 18)}0229`), null, 'skilled'),
+        person(id(`${year - 16}0228`), null),
+        person(id(`${year - 16}0301`), null),
+        person(id(`${leapUpTo(year - 30)}0229`), null),
+      ],
+    });
+    await insertHousehold(db, {
+      regionCode: regions.chengnei,
+      householdType: 'ordinary',
+      monitoringCategory: 'sudden_hardship',
+      identifiedAt: `${year - 1}05`,
+      riskEliminated: true,
+      eliminatedAt: `${year}03`,
+      eliminationMethod: 'assisted',
+      risks: ['illness'],
+      incomes: [
+        { year: year - 3, netIncomePerPerson: '7000', postNetIncomePerPerson: '7000' },
+        { year: year - 1, netIncomePerPerson: '8000', postNetIncomePerPerson: '8000' },
+        { year, netIncomePerPerson: '8500', postNetIncomePerPerson: '9000' },
+      ],
+      members: [
+        // From birth_date: 65 on the reference date (still of working age), 66, and 31 December birthdays.
+        person(null, `${year - 65}-02-28`, 'skilled'),
+        person(null, `${year - 66}-02-28`, 'skilled'),
+        person(null, `${year - 19}-12-31`, 'weak'),
+        person(null, `${year - 4}-12-31`),
+        person(null, `${year}-12-31`),
+      ],
+    });
+    await insertHousehold(db, {
+      regionCode: regions.chengnei,
+      householdType: 'lifted',
+      policyEnjoyed: false,
+      monitoringCategory: 'unstable_lifted',
+      identifiedAt: `${year}03`,
+      riskEliminated: false,
+      risks: ['illness'],
+      members: [
+        // Not a real date in the ID (30 February, zeros, a letter): birth_date instead.
+        person(id(`${year - 40}0230`), `${year - 50}-06-15`),
+        person(id('00000000'), '1990-01-01'),
+        person('41022520X001010011', null),
+        // Blanks around the ID, a 20-character ID, a 17-character one (its date is not used).
+        person(`  ${id(`${year - 60}0228`)}  `, null),
+        person(`${id(`${year - 59}0301`)}00`, null),
+        person(id(`${year - 30}0101`).slice(0, 17), `${year - 45}-03-01`),
+        // Real dates far from today are used as the rules use them; a year below 100 is not a date.
+        person(id('17500101'), '1985-05-05'),
+        person(id('21500101'), '1990-01-01'),
+        person(id('00500101'), '1970-07-07'),
+      ],
+    });
+    await insertHousehold(db, { regionCode: regions.chengnei, householdType: 'lifted', members: [] });
+    await harness.app.analytics.refresh('test');
+
+    const first = await harness.app.analytics.getReport(harness.system, {
+      report: 'age',
+      regionCode: regions.guyang,
+    });
+    expect(first.referenceDate).toBe(`${year}-02-28`);
+    expect(first.years).toEqual(expect.arrayContaining([year - 3, year - 1, year]));
+    for (const statisticsYear of first.years) {
+      for (const report of reportNames) {
+        await compare(report, regions.lankao, { year: statisticsYear });
+        await compare(report, regions.guyang, { year: statisticsYear });
+      }
+    }
   });
 });

@@ -23,6 +23,12 @@ export const analyticsErrors = {
     new AppError('analytics.saved_name_taken', 409, `已有名为“${name}”的统计，请换一个名称`, {
       field: 'name',
     }),
+  statisticTimedOut: (seconds: number) =>
+    new AppError(
+      'analytics.statistic_timed_out',
+      503,
+      `统计超过 ${seconds} 秒仍未完成，已停止：请缩小区划范围或收窄统计条件后重试，或导出人员名单（导出不受此限制）`,
+    ),
   savedNotFound: (id: string) =>
     new AppError('analytics.saved_not_found', 404, `没有编号为 ${id} 的已存统计`),
 };

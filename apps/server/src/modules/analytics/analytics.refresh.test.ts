@@ -109,6 +109,73 @@ describe('AnalyticsService.refresh', () => {
   });
 });
 
+describe('AnalyticsRepository.rebuild', () => {
+  it('keeps the old cube for readers while building, and after a build killed midway', async () => {
+    const analytics = harness.app.analytics;
+    const db = harness.database.db;
+    await analytics.refresh('test');
+    const before = await cubeLines();
+    await insertHousehold(db, { regionCode: regions.renzhuang, householdType: 'lifted', members: [{}, {}] });
+
+    // Hold the workers of the next build on a lock (only they read persons), after the building table
+    // was created.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const blocker = db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE persons IN ACCESS EXCLUSIVE MODE`.execute(trx);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      const refresh = analytics.refresh('test');
+      refresh.catch(() => {});
+      const waiting = async () => {
+        const { rows } = await sql<{ pid: number }>`
+          SELECT pid FROM pg_stat_activity
+          WHERE query LIKE '%INSERT INTO analytics_cube_building%' AND wait_event_type = 'Lock'`.execute(db);
+        return rows.length;
+      };
+      await expect.poll(waiting, { timeout: 20_000 }).toBeGreaterThan(0);
+      // Readers see the old cube meanwhile.
+      expect(await cubeLines()).toEqual(before);
+
+      // Killed: the workers and the session that holds the refresh lock.
+      await sql`
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND (query LIKE '%INSERT INTO analytics_cube_building%'
+          OR pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted))`.execute(db);
+      await expect(refresh).rejects.toThrow();
+    } finally {
+      release();
+      await blocker;
+    }
+    expect(await cubeLines()).toEqual(before);
+
+    // The next build starts over and counts the new household.
+    const result = await analytics.refresh('test');
+    const after = await cubeLines();
+    expect(after).not.toEqual(before);
+    expect(after.length).toBe(result.cubeRows);
+    const leftover = await sql<{ name: string | null }>`
+      SELECT to_regclass('analytics_cube_building')::text AS name`.execute(db);
+    expect(leftover.rows[0]?.name).toBeNull();
+  });
+
+  it('runs one build at a time: refreshes started together give the same cube', async () => {
+    const analytics = harness.app.analytics;
+    const results = await Promise.all([analytics.refresh('test'), analytics.refresh('test')]);
+    expect(results[0].cubeRows).toBe(results[1].cubeRows);
+    expect((await cubeLines()).length).toBe(results[0].cubeRows);
+  });
+});
+
 describe(EditedCountiesRefresh.name, () => {
   it("refreshes the edited households' counties together, once the delay has passed", async () => {
     const analytics = harness.app.analytics;
@@ -130,8 +197,10 @@ describe(EditedCountiesRefresh.name, () => {
       await expect
         .poll(async () => lankao(await cubeLines()), { timeout: 20_000 })
         .not.toEqual(lankao(before));
-      const latest = await analytics.latestRefresh();
-      expect(latest?.trigger).toBe('edit');
+      // Recorded just after the cube's commit, which the poll above may see first.
+      await expect
+        .poll(async () => (await analytics.latestRefresh())?.trigger, { timeout: 20_000 })
+        .toBe('edit');
       expect(errors).toEqual([]);
     } finally {
       await edits.stop();

@@ -10,12 +10,17 @@
  *    dimension, period, value)                                -- what the report breaks down by
  *   → households, persons
  *
- * - One statement (`countsQuery`) defines every number: person dimensions (age, health, education,
- *   labour, work-location, dibao-tekun; persons only, category left blank) are counted from members in
- *   one pass over persons ⨝ households with GROUPING SETS (one set per dimension); household dimensions
- *   (population, monthly-new, household-labour, elimination-interval, time-since-identification,
- *   income-change, and monthly-eliminated, which only the dashboard reads) from one pass over households
- *   with their member counts and income rows.
+ * - One statement (`countsQuery`) defines every number, reading persons and households once whatever
+ *   the number of years: person dimensions (age, health, education, labour, work-location,
+ *   dibao-tekun; persons only, category left blank) in one hashed GROUPING SETS pass over persons ⨝
+ *   households, which also sums each household's members; household dimensions (population,
+ *   monthly-new, household-labour, elimination-interval, time-since-identification, income-change, and
+ *   monthly-eliminated, which only the dashboard reads) in a second one over households. What does not
+ *   depend on the year is grouped without it and repeated per year at the grouped level (a few
+ *   thousand rows); what does is grouped by compact facts turned into values per year there: a person's
+ *   age group in every year (one digit per year, from integer birth year and month-day), a household's
+ *   identification and elimination months, year bitmasks of its members of working age (18–65, bit_or
+ *   over the household). Only the income rows of eliminated households are joined per year.
  * - The cube keeps township rows and rolls them up by code prefix to county, city and province in the
  *   same refresh, so a view of a county or above reads only the rows of its children
  *   (`region_level = child level AND region_code in range`), which the (statistics_year, dimension,
@@ -27,15 +32,22 @@
  * - Years: each statistics year in household_incomes up to the current one, and the current year.
  *   The reference date of the current year is the statisticsDate setting (default today,
  *   Beijing time); of a past year, 31 December. Ages and month counts are taken at it.
- * - Refresh is whole and set-based: the new cube is built in `analytics_cube_building` inside one
- *   transaction (an advisory lock keeps refreshes one at a time) and swapped in by rename at the end,
- *   so readers see the old cube until the commit and never a half-built one. It runs after each
- *   applied national import (exchange's onImported hook) and on demand (`shouwang analytics refresh`).
+ * - Refresh is whole and set-based: the new cube is built in `analytics_cube_building` and swapped in by
+ *   rename in a short transaction at the end, so readers see the old cube until then and never a
+ *   half-built one. The township rows are counted by one connection per core (at most 4), each over a
+ *   share of the townships, all pinned to one exported snapshot; the levels above are rolled up from
+ *   them. A session advisory lock keeps refreshes one at a time; a refresh killed midway leaves the old
+ *   cube and a building table that the next one drops. It runs after each applied national import
+ *   (exchange's onImported hook) and on demand (`shouwang analytics refresh`); after an import of a few
+ *   counties only theirs and the rows above are recomputed (`refreshCounties`, one transaction).
  */
-import { type Expression, type SqlBool, sql } from 'kysely';
+import os from 'node:os';
+import { type Expression, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/connection.ts';
-import type { RegionLevel } from '../../db/database.ts';
+import type { Database, RegionLevel } from '../../db/database.ts';
+import { exportSnapshot, forEachConcurrently, writeInSnapshot } from '../../db/snapshots.ts';
 import { regionScopeCondition } from '../access/region-scope.ts';
+import { validDateNumberSql } from '../quality/rule-sql.ts';
 import { type RegionRange, regionRange } from '../regions/region-code.ts';
 import type { LiftedStatus, MonitoredStatus } from './analytics.reports.ts';
 
@@ -76,31 +88,107 @@ const refreshLockKey = 0x5357_4143; // 'SWAC'
 
 const countyRange = (county: string) => regionRange(county.padEnd(12, '0'), 'county');
 
-/** Birth date from ID digits 7–14 when they form a real date, else the birth_date column. */
-const birthDate = sql`coalesce(
-  CASE WHEN length(btrim(p.id_number)) IN (18, 20, 22)
-        AND substr(btrim(p.id_number), 7, 8) ~ '^(1[89]|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$'
-        AND to_char((substr(btrim(p.id_number), 7, 6) || '01')::date
-              + (substr(btrim(p.id_number), 13, 2)::int - 1), 'YYYYMMDD') = substr(btrim(p.id_number), 7, 8)
-       THEN to_date(substr(btrim(p.id_number), 7, 8), 'YYYYMMDD') END,
-  p.birth_date)`;
-
-/** Whole years at the reference date; a 29 February birthday is reached on 1 March. */
-const age = sql`(extract(year FROM y.reference_date)::int - extract(year FROM b.birth)::int
-  - CASE WHEN to_char(y.reference_date, 'MMDD') < to_char(b.birth, 'MMDD') THEN 1 ELSE 0 END)`;
-
-/** A YYYYMM text as year × 12 + month, or NULL when it is not a valid month. */
-const monthIndex = (column: string) => sql`CASE WHEN ${sql.ref(column)} ~ '^[0-9]{4}(0[1-9]|1[0-2])$'
+/** A YYYYMM text as year × 12 + month, or NULL when it is not a valid month (^[0-9]{4}(0[1-9]|1[0-2])$). */
+const monthIndex = (column: string) => sql`CASE WHEN length(${sql.ref(column)}) = 6
+    AND translate(${sql.ref(column)}, '0123456789', '') = ''
+    AND substr(${sql.ref(column)}, 5, 2) COLLATE "C" BETWEEN '01' AND '12'
   THEN left(${sql.ref(column)}, 4)::int * 12 + right(${sql.ref(column)}, 2)::int END`;
+
+/** The first month the monthly reports count (January 2021). */
+const firstMonth = 2021 * 12 + 1;
+
+/**
+ * ID digits 7–14 as a YYYYMMDD integer when they are eight ASCII digits of an ID of 18, 20 or 22
+ * characters (not yet checked as a date), else NULL.
+ */
+const idBirthNumber = sql`CASE WHEN length(btrim(p.id_number)) IN (18, 20, 22)
+    AND translate(substr(btrim(p.id_number), 7, 8), '0123456789', '') = ''
+  THEN substr(btrim(p.id_number), 7, 8)::int END`;
 
 const bucket = (
   months: ReturnType<typeof sql>,
 ) => sql`CASE WHEN (${months}) IS NULL OR (${months}) < 0 THEN 'unknown'
   WHEN (${months}) > 12 THEN 'over_12' ELSE (${months})::text END`;
 
+/** The values of the age dimension, by the digit of `ageCode`. */
+const ageGroups = ['unknown', 'under_16', '16_29', '30_39', '40_49', '50_59', '60_over'];
+
+/** Bits of a bigint mask, one per statistics year. */
+const maxYears = 62;
+
+/**
+ * The statistics years as integers, for arithmetic instead of date functions on every person.
+ *
+ * A person's age at a reference date is (reference year − birth year), less one when the reference
+ * month-day comes before the birth month-day (so a 29 February birthday is reached on 1 March). The
+ * reference month-days of all years, sorted and distinct, cut the month-days into classes: a person's
+ * `birth_class` is how many of them come before the birth month-day, and the reference month-day of a
+ * year comes before the birth month-day exactly when `birth_class` > that year's `month_day_rank`.
+ */
+function statisticsYears(years: number[], referenceDates: string[]) {
+  if (years.length === 0 || years.length !== referenceDates.length) {
+    throw new Error('analytics: one reference date per statistics year');
+  }
+  if (years.length > maxYears) throw new Error(`analytics: at most ${maxYears} statistics years`);
+  const dates = referenceDates.map((date) => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    if (!match) throw new Error(`analytics: reference date ${date} is not YYYY-MM-DD`);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    return { year, month: year * 12 + month, monthDay: month * 100 + day };
+  });
+  const monthDays = [...new Set(dates.map((date) => date.monthDay))].sort((left, right) => left - right);
+  const ranks = dates.map((date) => monthDays.indexOf(date.monthDay));
+  const referenceYears = dates.map((date) => date.year);
+  const birthClass = (monthDay: ReturnType<typeof sql>) =>
+    sql`CASE ${sql.join(
+      monthDays
+        .map((value, index) => sql`WHEN ${monthDay} > ${sql.lit(value)} THEN ${sql.lit(index + 1)}`)
+        .reverse(),
+      sql` `,
+    )} ELSE 0 END`;
+  const ageIn = (index: number, birthYear: ReturnType<typeof sql>, classOf: ReturnType<typeof sql>) =>
+    sql`(${sql.lit(referenceYears[index] as number)} - ${birthYear}
+      - CASE WHEN ${classOf} > ${sql.lit(ranks[index] as number)} THEN 1 ELSE 0 END)`;
+  return {
+    table: sql`SELECT statistics_year, reference_year, reference_month, month_day_rank, (ordinality - 1)::int AS year_index
+      FROM unnest(${years}::int[], ${referenceYears}::int[], ${dates.map((date) => date.month)}::int[], ${ranks}::int[])
+        WITH ORDINALITY AS y (statistics_year, reference_year, reference_month, month_day_rank, ordinality)`,
+    birthClass,
+    /** Bit i set when the person is 18–65 years old at the reference date of the i-th year. */
+    workingAgeMask: (birthYear: ReturnType<typeof sql>, classOf: ReturnType<typeof sql>) =>
+      sql`(${sql.join(
+        years.map(
+          (_, index) =>
+            sql`CASE WHEN ${ageIn(index, birthYear, classOf)} BETWEEN 18 AND 65 THEN 1::int8 << ${sql.lit(index)} ELSE 0 END`,
+        ),
+        sql` | `,
+      )})`,
+    /**
+     * The person's age group in every year, one digit per year (an index of `ageGroups`): persons with
+     * the same digits are counted together, and the digit of each year read at the grouped level.
+     */
+    ageCode: (birthYear: ReturnType<typeof sql>, classOf: ReturnType<typeof sql>) =>
+      sql`concat(${sql.join(
+        years.map((_, index) => {
+          const age = ageIn(index, birthYear, classOf);
+          return sql`CASE WHEN ${birthYear} IS NULL THEN 0 WHEN ${age} < 16 THEN 1 WHEN ${age} < 30 THEN 2
+            WHEN ${age} < 40 THEN 3 WHEN ${age} < 50 THEN 4 WHEN ${age} < 60 THEN 5 ELSE 6 END`;
+        }),
+      )})`,
+  };
+}
+
 /**
  * The counts of every dimension, grouped by statistics year, region (codes cut to `digits` significant
  * digits) and household group: the one definition of every number, for the cube and for live views.
+ *
+ * Persons and households are each read once, whatever the number of years. What does not depend on the
+ * year (health, education, labour, work location, dibao-tekun; population, elimination interval) is
+ * grouped once and repeated per year at the grouped level. What does is grouped by compact facts and
+ * turned into values per year there: persons by their age group in every year (`ageCode`), households
+ * by identification and elimination month (monthly counts, time since identification) and by the
+ * year masks of their working-age, able and weak members (household labour); only the income rows of
+ * eliminated households are joined per year.
  */
 function countsQuery(options: {
   years: number[];
@@ -109,11 +197,14 @@ function countsQuery(options: {
   /** A condition on households `h` (scope and range for live views). */
   where: Expression<SqlBool>;
 }) {
+  const years = statisticsYears(options.years, options.referenceDates);
+  const bit = (mask: string) => sql`(${sql.ref(mask)} >> y.year_index) & 1 = 1`;
+  // The columns of every counts row, and of the groups they come from (`g`, repeated per year `y`).
+  const columns = sql`statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
+    dimension, period, value, households, persons`;
+  const key = sql`y.statistics_year, g.region_code, g.lifted_status, g.monitored_status`;
   return sql`
-      WITH years AS (
-        SELECT * FROM unnest(${options.years}::int[], ${options.referenceDates}::date[])
-          AS y (statistics_year, reference_date)
-      ),
+      WITH years AS (${years.table}),
       assisted AS (
         SELECT h.id, rpad(left(h.region_code, ${options.digits}), 12, '0') AS region_code, h.identified_at, h.eliminated_at,
           CASE WHEN h.household_type = 'lifted' THEN
@@ -129,12 +220,11 @@ function countsQuery(options: {
           AND ${options.where}
       ),
       members AS (
-        -- Narrow rows: the report value of each person dimension, computed once.
-        SELECT y.statistics_year, a.id AS household_id, a.region_code, a.lifted_status, a.monitored_status,
-          age.years AS age, p.labor_skill,
-          CASE WHEN age.years IS NULL THEN 'unknown' WHEN age.years < 16 THEN 'under_16'
-            WHEN age.years < 30 THEN '16_29' WHEN age.years < 40 THEN '30_39' WHEN age.years < 50 THEN '40_49'
-            WHEN age.years < 60 THEN '50_59' ELSE '60_over' END AS age_value,
+        -- Narrow rows, the report value of each person dimension computed once (the OFFSET 0 subqueries
+        -- keep each step from being inlined, and so recomputed, wherever the next one names it; the
+        -- planner may also memoize the last two, which depend on the birth year and class only).
+        SELECT a.id AS household_id, a.region_code, a.lifted_status, a.monitored_status, p.labor_skill,
+          w.mask AS working_mask, w.age_code,
           coalesce(p.health, 'blank') AS health_value,
           coalesce(p.education, CASE WHEN p.schooling IS NOT NULL AND p.schooling <> 'preschool_child'
             THEN 'in_school' END, 'blank') AS education_value,
@@ -144,134 +234,271 @@ function countsQuery(options: {
           CASE p.tekun WHEN 'rural' THEN 'tekun_rural' WHEN 'urban' THEN 'tekun_urban' END AS tekun_value
         FROM assisted a
         JOIN persons p ON p.household_id = a.id AND p.status = 'active'
-        CROSS JOIN LATERAL (SELECT ${birthDate} AS birth) b
-        CROSS JOIN years y
-        CROSS JOIN LATERAL (SELECT ${age} AS years) age
+        CROSS JOIN LATERAL (SELECT ${idBirthNumber} AS number OFFSET 0) i
+        -- Birth date from ID digits 7–14 when they form a real date, else the birth_date column.
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN ${validDateNumberSql(sql`i.number`)} THEN i.number / 10000
+              ELSE date_part('year', p.birth_date)::int END AS year,
+            CASE WHEN ${validDateNumberSql(sql`i.number`)} THEN i.number % 10000
+              ELSE (date_part('month', p.birth_date) * 100 + date_part('day', p.birth_date))::int END AS month_day
+          OFFSET 0) b
+        CROSS JOIN LATERAL (SELECT ${years.birthClass(sql`b.month_day`)} AS birth_class OFFSET 0) c
+        CROSS JOIN LATERAL (SELECT ${years.workingAgeMask(sql`b.year`, sql`c.birth_class`)} AS mask,
+          ${years.ageCode(sql`b.year`, sql`c.birth_class`)} AS age_code OFFSET 0) w
       ),
-      -- One hashed GROUP BY over (person × dimension) rows: GROUPING SETS would sort the members once
-      -- per dimension, which at province scale spills gigabytes to disk.
-      person_cube AS (
-        SELECT m.statistics_year, m.region_code, m.lifted_status, m.monitored_status, '' AS monitoring_category,
-          d.dimension, '' AS period, d.value, 0 AS households, count(*) AS persons
-        FROM members m
-        CROSS JOIN LATERAL (VALUES ('age', m.age_value), ('health', m.health_value),
-          ('education', m.education_value), ('labour', m.labour_value), ('work-location', m.work_value),
-          ('dibao-tekun', m.dibao_value), ('dibao-tekun', m.tekun_value)) AS d (dimension, value)
-        WHERE d.value IS NOT NULL
-        GROUP BY m.statistics_year, m.region_code, m.lifted_status, m.monitored_status, d.dimension, d.value
-      ),
-      household_members AS (
-        SELECT statistics_year, household_id, count(*) AS persons,
-          count(*) FILTER (WHERE age BETWEEN 18 AND 65) AS working_age,
-          count(*) FILTER (WHERE age BETWEEN 18 AND 65 AND labor_skill IN ('skilled', 'ordinary')) AS able,
-          count(*) FILTER (WHERE age BETWEEN 18 AND 65 AND labor_skill = 'weak') AS weak
+      -- One hashed pass over the members: a set per person dimension (ages by their code), one per household.
+      person_groups AS (
+        SELECT region_code, lifted_status, monitored_status,
+          CASE WHEN GROUPING(household_id) = 0 THEN 'household'
+            WHEN GROUPING(age_code) = 0 THEN 'age'
+            WHEN GROUPING(health_value) = 0 THEN 'health'
+            WHEN GROUPING(education_value) = 0 THEN 'education'
+            WHEN GROUPING(labour_value) = 0 THEN 'labour'
+            WHEN GROUPING(work_value) = 0 THEN 'work-location'
+            ELSE 'dibao-tekun' END AS dimension,
+          coalesce(age_code, health_value, education_value, labour_value, work_value, dibao_value, tekun_value) AS value,
+          household_id, count(*) AS persons,
+          bit_or(working_mask) AS working_mask,
+          bit_or(working_mask) FILTER (WHERE labor_skill IN ('skilled', 'ordinary')) AS able_mask,
+          bit_or(working_mask) FILTER (WHERE labor_skill = 'weak') AS weak_mask
         FROM members
-        GROUP BY statistics_year, household_id
+        GROUP BY GROUPING SETS ((household_id),
+          (region_code, lifted_status, monitored_status, age_code),
+          (region_code, lifted_status, monitored_status, health_value),
+          (region_code, lifted_status, monitored_status, education_value),
+          (region_code, lifted_status, monitored_status, labour_value),
+          (region_code, lifted_status, monitored_status, work_value),
+          (region_code, lifted_status, monitored_status, dibao_value),
+          (region_code, lifted_status, monitored_status, tekun_value))
       ),
-      household_values AS (
-        SELECT y.statistics_year, a.region_code, a.lifted_status, a.monitored_status, a.monitoring_category,
-          coalesce(m.persons, 0) AS persons,
-          'all' AS population_value,
-          CASE WHEN a.monitored_status <> 'none' AND a.identified_month BETWEEN 2021 * 12 + 1
-              AND extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
-            THEN a.identified_at END AS monthly_value,
-          CASE WHEN a.monitored_status = 'eliminated' AND a.eliminated_month BETWEEN 2021 * 12 + 1
-              AND extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
-            THEN a.eliminated_at END AS eliminated_monthly_value,
-          CASE WHEN m.working_age > 0 THEN
-            CASE WHEN m.able > 0 THEN 'able' WHEN m.weak > 0 THEN 'weak_only' ELSE 'none_able' END
-            END AS labour_value,
+      assisted_members AS (
+        SELECT a.*, coalesce(m.persons, 0) AS persons, m.working_mask, m.able_mask, m.weak_mask,
           CASE WHEN a.monitored_status = 'eliminated'
             THEN ${bucket(sql`a.eliminated_month - a.identified_month`)} END AS interval_value,
           CASE WHEN a.monitored_status = 'eliminated'
-            THEN coalesce((a.eliminated_month - 1) / 12 || '', '') END AS interval_period,
-          CASE WHEN a.monitored_status = 'not_eliminated'
-            THEN ${bucket(
-              sql`extract(year FROM y.reference_date)::int * 12 + extract(month FROM y.reference_date)::int
-                - a.identified_month`,
-            )} END AS since_value,
-          CASE WHEN a.monitored_status = 'eliminated' THEN
-            CASE WHEN current_income.post_net_income_per_person IS NULL
-                OR identified_income.net_income_per_person IS NULL THEN 'not_comparable'
-              WHEN current_income.post_net_income_per_person > identified_income.net_income_per_person THEN 'higher'
-              WHEN current_income.post_net_income_per_person < identified_income.net_income_per_person THEN 'lower'
-              ELSE 'equal' END
-            END AS income_value
+            THEN coalesce((a.eliminated_month - 1) / 12 || '', '') END AS interval_period
         FROM assisted a
+        LEFT JOIN person_groups m ON m.household_id = a.id AND m.dimension = 'household'
+      ),
+      household_groups AS (
+        SELECT region_code, lifted_status, monitored_status,
+          CASE WHEN GROUPING(monitoring_category) = 0 THEN 'population'
+            WHEN GROUPING(identified_at) = 0 THEN 'identified'
+            WHEN GROUPING(eliminated_at) = 0 THEN 'eliminated'
+            WHEN GROUPING(interval_value) = 0 THEN 'interval'
+            ELSE 'labour' END AS grouping_set,
+          monitoring_category, identified_at, identified_month, eliminated_at, eliminated_month,
+          interval_value, interval_period, working_mask, able_mask, weak_mask,
+          count(*) AS households, sum(persons) AS persons
+        FROM assisted_members
+        GROUP BY GROUPING SETS (
+          (region_code, lifted_status, monitored_status, monitoring_category),
+          (region_code, lifted_status, monitored_status, identified_at, identified_month),
+          (region_code, lifted_status, monitored_status, eliminated_at, eliminated_month),
+          (region_code, lifted_status, monitored_status, interval_value, interval_period),
+          (region_code, lifted_status, monitored_status, working_mask, able_mask, weak_mask))
+      )
+      -- Each branch gives rows of its own dimensions; the groups of a branch without GROUP BY are already
+      -- one per row, and the others merge the groups that give the same value in a year.
+      SELECT ${columns} FROM (
+        SELECT ${key}, '' AS monitoring_category, g.dimension, '' AS period, g.value, 0::int8 AS households, g.persons
+        FROM person_groups g CROSS JOIN years y
+        WHERE g.dimension NOT IN ('household', 'age') AND g.value IS NOT NULL
+      ) AS persons_by_value
+      UNION ALL
+      SELECT ${columns} FROM (
+        SELECT ${key}, '' AS monitoring_category, 'age' AS dimension, '' AS period,
+          (${sql.val(ageGroups)}::text[])[substr(g.value, y.year_index + 1, 1)::int + 1] AS value,
+          0::int8 AS households, sum(g.persons) AS persons
+        FROM person_groups g CROSS JOIN years y
+        WHERE g.dimension = 'age'
+        GROUP BY ${key}, 8
+      ) AS persons_by_age
+      UNION ALL
+      -- Only population is broken down by category: elsewhere it would multiply rows for no column.
+      SELECT ${key}, g.monitoring_category, 'population', '', 'all', g.households, g.persons
+      FROM household_groups g CROSS JOIN years y
+      WHERE g.grouping_set = 'population'
+      UNION ALL
+      SELECT ${key}, '', 'monthly-new', '', g.identified_at, g.households, g.persons
+      FROM household_groups g CROSS JOIN years y
+      WHERE g.grouping_set = 'identified' AND g.monitored_status <> 'none'
+        AND g.identified_month BETWEEN ${firstMonth} AND y.reference_month
+      UNION ALL
+      SELECT ${key}, '', 'monthly-eliminated', '', g.eliminated_at, g.households, g.persons
+      FROM household_groups g CROSS JOIN years y
+      WHERE g.grouping_set = 'eliminated' AND g.monitored_status = 'eliminated'
+        AND g.eliminated_month BETWEEN ${firstMonth} AND y.reference_month
+      UNION ALL
+      SELECT ${key}, '', 'elimination-interval', g.interval_period, g.interval_value, g.households, g.persons
+      FROM household_groups g CROSS JOIN years y
+      WHERE g.grouping_set = 'interval' AND g.interval_value IS NOT NULL
+      UNION ALL
+      SELECT ${columns} FROM (
+        SELECT ${key}, '' AS monitoring_category, 'time-since-identification' AS dimension, '' AS period,
+          ${bucket(sql`y.reference_month - g.identified_month`)} AS value,
+          sum(g.households) AS households, sum(g.persons) AS persons
+        FROM household_groups g CROSS JOIN years y
+        WHERE g.grouping_set = 'identified' AND g.monitored_status = 'not_eliminated'
+        GROUP BY ${key}, 8
+      ) AS households_by_months
+      UNION ALL
+      SELECT ${columns} FROM (
+        SELECT ${key}, '' AS monitoring_category, 'household-labour' AS dimension, '' AS period,
+          CASE WHEN ${bit('g.able_mask')} THEN 'able' WHEN ${bit('g.weak_mask')} THEN 'weak_only'
+            ELSE 'none_able' END AS value,
+          sum(g.households) AS households, sum(g.persons) AS persons
+        FROM household_groups g CROSS JOIN years y
+        WHERE g.grouping_set = 'labour' AND ${bit('g.working_mask')}
+        GROUP BY ${key}, 8
+      ) AS households_by_labour
+      UNION ALL
+      SELECT ${columns} FROM (
+        SELECT y.statistics_year, a.region_code, a.lifted_status, a.monitored_status, '' AS monitoring_category,
+          'income-change' AS dimension, '' AS period,
+          CASE WHEN current_income.post_net_income_per_person IS NULL
+              OR identified_income.net_income_per_person IS NULL THEN 'not_comparable'
+            WHEN current_income.post_net_income_per_person > identified_income.net_income_per_person THEN 'higher'
+            WHEN current_income.post_net_income_per_person < identified_income.net_income_per_person THEN 'lower'
+            ELSE 'equal' END AS value,
+          count(*) AS households, sum(a.persons) AS persons
+        FROM assisted_members a
         CROSS JOIN years y
-        LEFT JOIN household_members m ON m.household_id = a.id AND m.statistics_year = y.statistics_year
         LEFT JOIN household_incomes current_income
           ON current_income.household_id = a.id AND current_income.year = y.statistics_year
         LEFT JOIN household_incomes identified_income
           ON identified_income.household_id = a.id AND identified_income.year = (a.identified_month - 1) / 12
-      ),
-      household_cube AS (
-        -- Only population is broken down by category: elsewhere it would multiply rows for no column.
-        SELECT v.statistics_year, v.region_code, v.lifted_status, v.monitored_status,
-          d.monitoring_category, d.dimension, d.period, d.value,
-          count(*) AS households, sum(v.persons) AS persons
-        FROM household_values v
-        CROSS JOIN LATERAL (VALUES
-          ('population', v.monitoring_category, '', 'all'),
-          ('monthly-new', '', '', v.monthly_value),
-          ('monthly-eliminated', '', '', v.eliminated_monthly_value),
-          ('household-labour', '', '', v.labour_value),
-          ('elimination-interval', '', v.interval_period, v.interval_value),
-          ('time-since-identification', '', '', v.since_value),
-          ('income-change', '', '', v.income_value)) AS d (dimension, monitoring_category, period, value)
-        WHERE d.value IS NOT NULL
-        GROUP BY v.statistics_year, v.region_code, v.lifted_status, v.monitored_status, d.monitoring_category,
-          d.dimension, d.period, d.value
-      )
-      SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
-        dimension, period, value, households, persons
-      FROM person_cube WHERE value IS NOT NULL
-      UNION ALL
-      SELECT statistics_year, region_code, lifted_status, monitored_status, monitoring_category,
-        dimension, period, value, households, persons
-      FROM household_cube WHERE value IS NOT NULL`;
+        WHERE a.monitored_status = 'eliminated'
+        GROUP BY 1, 2, 3, 4, 8
+      ) AS households_by_income`;
+}
+
+/** Connections that count parts of the cube at once: one per core, at most 4. */
+const buildConnections = Math.min(4, Math.max(1, os.availableParallelism()));
+
+/** The levels above townships, each rolled up from the one below. */
+const levelsAbove = [
+  ['county', 6, 'township'],
+  ['city', 4, 'county'],
+  ['province', 2, 'city'],
+] as const;
+
+/**
+ * The grouping passes hash up to a few million rows: let them do it in memory. The planner cannot
+ * estimate the groups of computed region codes and picks sorts that spill gigabytes at province scale
+ * (measured: 182 s with sorts, 138 s hashed, on a loaded machine); hashing is the right plan.
+ */
+async function useHashing(trx: Transaction<Database>) {
+  await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+  await sql`SET LOCAL enable_sort = off`.execute(trx);
 }
 
 export class AnalyticsRepository {
   constructor(private readonly db: DB) {}
 
-  /** Rebuilds the whole cube for the given years and swaps it in; answers the number of cube rows. */
+  /**
+   * Rebuilds the whole cube for the given years and swaps it in; answers the number of cube rows.
+   *
+   * The township rows are counted by several connections at once (one per core, at most 4), each over
+   * a share of the townships, all pinned to one exported snapshot, into `analytics_cube_building`,
+   * which is created and committed first so that they can write to it. A session advisory lock keeps
+   * refreshes one at a time for the whole build; readers keep the old cube until the short swap
+   * transaction at the end. A build that dies midway leaves the old cube and a building table that the
+   * next refresh drops.
+   */
   async rebuild(options: { years: number[]; referenceDates: string[] }): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
-      // The grouping passes hash a few million rows: let them do it in memory. The planner cannot
-      // estimate the groups of computed region codes and picks sorts that spill gigabytes at province
-      // scale (measured: 182 s with sorts, 138 s hashed, on a loaded machine); hashing is the right plan.
-      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-      await sql`SET LOCAL enable_sort = off`.execute(trx);
-      await sql`DROP TABLE IF EXISTS analytics_cube_building`.execute(trx);
-      await sql`CREATE TABLE analytics_cube_building (LIKE analytics_cube INCLUDING DEFAULTS)`.execute(trx);
-      await sql`
-        INSERT INTO analytics_cube_building (statistics_year, region_level, region_code, lifted_status,
-          monitored_status, monitoring_category, dimension, period, value, households, persons)
-        SELECT statistics_year, 'township', region_code, lifted_status, monitored_status, monitoring_category,
-          dimension, period, value, households, persons
-        FROM (${countsQuery({ ...options, digits: 9, where: sql`true` })}) AS counts`.execute(trx);
-      await sql`
-        INSERT INTO analytics_cube_building
-        SELECT c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
-          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
-          sum(c.households), sum(c.persons)
-        FROM analytics_cube_building c
-        CROSS JOIN (VALUES ('county', 6), ('city', 4), ('province', 2)) AS l (level, digits)
-        WHERE c.region_level = 'township'
-        GROUP BY c.statistics_year, l.level, rpad(left(c.region_code, l.digits), 12, '0'), c.lifted_status,
-          c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
-      await sql`CREATE INDEX analytics_cube_building_read_idx
-        ON analytics_cube_building (statistics_year, dimension, region_level, region_code)`.execute(trx);
-      const counted = await sql<{
-        count: string;
-      }>`SELECT count(*) AS count FROM analytics_cube_building`.execute(trx);
-      await sql`DROP TABLE analytics_cube`.execute(trx);
-      await sql`ALTER TABLE analytics_cube_building RENAME TO analytics_cube`.execute(trx);
-      await sql`ALTER INDEX analytics_cube_building_read_idx RENAME TO analytics_cube_read_idx`.execute(trx);
-      await sql`ANALYZE analytics_cube`.execute(trx);
-      return Number(counted.rows[0]?.count ?? 0);
+    return this.db.connection().execute(async (session) => {
+      await sql`SELECT pg_advisory_lock(${refreshLockKey})`.execute(session);
+      try {
+        await sql`DROP TABLE IF EXISTS analytics_cube_building`.execute(session);
+        await sql`CREATE TABLE analytics_cube_building (LIKE analytics_cube INCLUDING DEFAULTS)`.execute(
+          session,
+        );
+        let rows = 0n;
+        await session
+          .transaction()
+          .setIsolationLevel('repeatable read')
+          .setAccessMode('read only')
+          .execute(async (trx) => {
+            const snapshot = await exportSnapshot(trx);
+            const parts = await this.townshipParts(trx, buildConnections);
+            await forEachConcurrently(parts, buildConnections, async (part) => {
+              const inserted = await writeInSnapshot(this.db, snapshot, async (writer) => {
+                await useHashing(writer);
+                return sql`
+                  INSERT INTO analytics_cube_building (statistics_year, region_level, region_code, lifted_status,
+                    monitored_status, monitoring_category, dimension, period, value, households, persons)
+                  SELECT statistics_year, 'township', region_code, lifted_status, monitored_status,
+                    monitoring_category, dimension, period, value, households, persons
+                  FROM (${countsQuery({ ...options, digits: 9, where: part })}) AS counts`.execute(writer);
+              });
+              rows += inserted.numAffectedRows ?? 0n;
+            });
+          });
+        // Each level from the one below: counties from townships, cities from counties, the province from cities.
+        await session.transaction().execute(async (trx) => {
+          await useHashing(trx);
+          for (const [level, digits, below] of levelsAbove) {
+            const inserted = await sql`
+              INSERT INTO analytics_cube_building
+              SELECT c.statistics_year, ${sql.lit(level)}, rpad(left(c.region_code, ${sql.lit(digits)}), 12, '0'), c.lifted_status,
+                c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value,
+                sum(c.households), sum(c.persons)
+              FROM analytics_cube_building c
+              WHERE c.region_level = ${below}
+              GROUP BY c.statistics_year, rpad(left(c.region_code, ${sql.lit(digits)}), 12, '0'), c.lifted_status,
+                c.monitored_status, c.monitoring_category, c.dimension, c.period, c.value`.execute(trx);
+            rows += inserted.numAffectedRows ?? 0n;
+          }
+        });
+        await session.transaction().execute(async (trx) => {
+          await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
+          await sql`CREATE INDEX analytics_cube_building_read_idx
+            ON analytics_cube_building (statistics_year, dimension, region_level, region_code)`.execute(trx);
+        });
+        await sql`ANALYZE analytics_cube_building`.execute(session);
+        await session.transaction().execute(async (trx) => {
+          await sql`DROP TABLE analytics_cube`.execute(trx);
+          await sql`ALTER TABLE analytics_cube_building RENAME TO analytics_cube`.execute(trx);
+          await sql`ALTER INDEX analytics_cube_building_read_idx RENAME TO analytics_cube_read_idx`.execute(
+            trx,
+          );
+        });
+        return Number(rows);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${refreshLockKey})`.execute(session);
+      }
+    });
+  }
+
+  /**
+   * Conditions on households `h` that split the assisted households into about `count` equal shares of
+   * whole townships (township rows must come from one statement), together covering every household.
+   */
+  private async townshipParts(
+    trx: Transaction<Database>,
+    count: number,
+  ): Promise<Array<Expression<SqlBool>>> {
+    if (count <= 1) return [sql<SqlBool>`true`];
+    const result = await sql<{ township: string; households: string }>`
+      SELECT left(h.region_code, 9) AS township, count(*) AS households
+      FROM households h
+      WHERE h.status = 'active' AND (h.household_type = 'lifted' OR h.monitoring_category IS NOT NULL)
+      GROUP BY 1
+      ORDER BY 1`.execute(trx);
+    const total = result.rows.reduce((sum, row) => sum + Number(row.households), 0);
+    // The first township of every share but the first: each share runs from its start to the next's.
+    const starts: string[] = [];
+    let counted = 0;
+    for (const row of result.rows) {
+      if (counted >= (total * (starts.length + 1)) / count) starts.push(row.township.padEnd(12, '0'));
+      counted += Number(row.households);
+    }
+    const bounds = [undefined, ...starts, undefined];
+    return bounds.slice(1).map((hi, index) => {
+      const lo = bounds[index];
+      return sql<SqlBool>`(${lo === undefined ? sql`true` : sql`h.region_code >= ${lo}`}
+        AND ${hi === undefined ? sql`true` : sql`h.region_code < ${hi}`})`;
     });
   }
 
@@ -285,8 +512,7 @@ export class AnalyticsRepository {
     const cities = [...new Set(counties.map((county) => county.slice(0, 4)))];
     return this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${refreshLockKey})`.execute(trx);
-      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-      await sql`SET LOCAL enable_sort = off`.execute(trx);
+      await useHashing(trx);
       const inCounties = sql<SqlBool>`(${sql.join(
         counties.map((county) => {
           const range = countyRange(county);

@@ -32,6 +32,17 @@ const ReportRowSchema = Type.Object({
   values: Type.Array(Type.Number()),
 });
 
+/** The region a view is of, and its path from the caller's top region (drill-up links). */
+export const RegionSummarySchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  fullName: Type.String(),
+  level: Type.String(),
+});
+export const RegionPathSchema = Type.Array(
+  Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() }),
+);
+
 export const ReportViewSchema = Type.Object({
   report: Type.Object({
     name: Type.String(),
@@ -39,13 +50,8 @@ export const ReportViewSchema = Type.Object({
     description: Type.String(),
     eliminationYearFilter: Type.Boolean(),
   }),
-  region: Type.Object({
-    code: Type.String(),
-    name: Type.String(),
-    fullName: Type.String(),
-    level: Type.String(),
-  }),
-  path: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() })),
+  region: RegionSummarySchema,
+  path: RegionPathSchema,
   filters: Type.Object({
     year: Type.Integer(),
     householdType: Type.Union([Type.String(), Type.Null()]),

@@ -4,7 +4,13 @@ import type { DB } from '../../db/connection.ts';
 import type { RegionLevel } from '../../db/database.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { isWithinRange, type RegionRange, regionLevels, regionRange } from '../regions/region-code.ts';
+import {
+  isWithinRange,
+  type RegionRange,
+  regionLevels,
+  regionRange,
+  significantDigits,
+} from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { analyticsErrors } from './analytics.errors.ts';
@@ -103,14 +109,6 @@ export function sumColumns(columns: ReportColumn[], rows: CubeRow[]): number[] {
   }
   return values;
 }
-
-const significantDigits: Record<RegionLevel, number> = {
-  province: 2,
-  city: 4,
-  county: 6,
-  township: 9,
-  village: 12,
-};
 
 /** The region's own rows and its children's by dimension, as `getViews` reads them once for several definitions. */
 type PreloadedRows = { own: Map<string, CubeRow[]>; children: Map<string, CubeRow[]> };

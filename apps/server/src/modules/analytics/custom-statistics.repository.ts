@@ -1,6 +1,7 @@
 import type { RuleScope } from '@shouwang/rules';
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/connection.ts';
+import type { Database } from '../../db/database.ts';
 
 /** The hits of one custom expression (rule_code, household_id, person_id), from the rule SQL compiler. */
 export type CustomHits = RawBuilder<{ ruleCode: string; householdId: string; personId: string | null }>;
@@ -99,8 +100,27 @@ function personRows(match: CustomMatch, joins: RawBuilder<unknown> = sql``): Raw
 /** By village and household, the head first. */
 const personOrder = sql`ORDER BY h.region_code, h.household_no, (p.relation = 'head') DESC NULLS LAST, p.id`;
 
+/**
+ * A count or a page asked for on screen gives up after this long (a province-wide expression takes tens
+ * of seconds on modest hardware; one that would take minutes holds a connection and a core for nothing).
+ * The export, read in batches from a cursor, is not limited.
+ */
+export const interactiveStatementTimeoutMilliseconds = 120_000;
+
 export class CustomStatisticsRepository {
-  constructor(private readonly db: DB) {}
+  constructor(
+    private readonly db: DB,
+    private readonly statementTimeoutMilliseconds = interactiveStatementTimeoutMilliseconds,
+  ) {}
+
+  private async limited<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT set_config('statement_timeout', ${String(this.statementTimeoutMilliseconds)}, true)`.execute(
+        trx,
+      );
+      return work(trx);
+    });
+  }
 
   /**
    * Households and persons selected by the expression, per child region (the first `digits` digits of
@@ -113,12 +133,14 @@ export class CustomStatisticsRepository {
         ? sql`NULL::text AS region_code`
         : sql`rpad(left(h.region_code, ${options.digits}::int), 12, '0') AS region_code`;
     const groupBy = options.digits === null ? sql`` : sql`GROUP BY GROUPING SETS ((1), ())`;
-    const result = await sql<{ regionCode: string | null; households: string; persons: string | null }>`
-      WITH hit AS MATERIALIZED (${options.hits})
-      SELECT ${grouping}, count(*) AS households, sum(x.persons) AS persons
-      FROM (${matchedHouseholds(options)}) AS x
-      JOIN households h ON h.id = x.household_id
-      ${groupBy}`.execute(this.db);
+    const result = await this.limited((trx) =>
+      sql<{ regionCode: string | null; households: string; persons: string | null }>`
+        WITH hit AS MATERIALIZED (${options.hits})
+        SELECT ${grouping}, count(*) AS households, sum(x.persons) AS persons
+        FROM (${matchedHouseholds(options)}) AS x
+        JOIN households h ON h.id = x.household_id
+        ${groupBy}`.execute(trx),
+    );
     return result.rows.map((row) => ({
       regionCode: options.digits === null ? null : row.regionCode,
       households: Number(row.households),
@@ -130,7 +152,7 @@ export class CustomStatisticsRepository {
   async listPersons(
     options: CustomMatch & { offset: number; limit: number },
   ): Promise<{ items: CustomPersonRow[]; total: number }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.limited(async (trx) => {
       // The hits are computed once for both the page and the count.
       await sql`CREATE TEMPORARY TABLE custom_hits ON COMMIT DROP AS ${options.hits}`.execute(trx);
       const match = { ...options, hits: sql`SELECT * FROM custom_hits` as CustomHits };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { RegionPathSchema, RegionSummarySchema } from './analytics.schema.ts';
 
 const Scope = Type.Union([Type.Literal('person'), Type.Literal('household')], {
   description: 'person：按人员筛选（条件写人员字段）；household：按农户筛选（成员条件写在 any/all/count 内）',
@@ -53,13 +54,8 @@ const CountRowSchema = Type.Object({
 export const CustomCountViewSchema = Type.Object({
   expression: Type.String(),
   scope: Scope,
-  region: Type.Object({
-    code: Type.String(),
-    name: Type.String(),
-    fullName: Type.String(),
-    level: Type.String(),
-  }),
-  path: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() })),
+  region: RegionSummarySchema,
+  path: RegionPathSchema,
   year: Type.Integer(),
   referenceDate: Type.String(),
   incomeLine: Type.Number(),

@@ -6,7 +6,7 @@ import type { RegionLevel } from '../../db/database.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { ruleHitsQuery } from '../quality/rule-sql.ts';
-import { isWithinRange, regionLevels, regionRange } from '../regions/region-code.ts';
+import { isWithinRange, regionLevels, regionRange, significantDigits } from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
 import { ageOn } from '../registry/registry.mapper.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -18,6 +18,7 @@ import {
   type CustomMatch,
   type CustomPersonRow,
   CustomStatisticsRepository,
+  interactiveStatementTimeoutMilliseconds,
   type SavedStatisticRecord,
 } from './custom-statistics.repository.ts';
 
@@ -81,13 +82,6 @@ export interface CustomPerson {
   riskEliminated: boolean | null;
 }
 
-const significantDigits: Record<RegionLevel, number> = {
-  province: 2,
-  city: 4,
-  county: 6,
-  township: 9,
-  village: 12,
-};
 const scopeLabels: Record<RuleScope, string> = { person: '按人员', household: '按农户' };
 const exportBatchSize = 5000;
 
@@ -152,14 +146,27 @@ interface Resolved {
 export class CustomStatisticsService {
   private readonly repository: CustomStatisticsRepository;
 
+  private readonly timeoutMilliseconds: number;
+
   constructor(
     db: DB,
     private readonly regions: RegionsService,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    options: { statementTimeoutMilliseconds?: number } = {},
   ) {
-    this.repository = new CustomStatisticsRepository(db);
+    this.timeoutMilliseconds =
+      options.statementTimeoutMilliseconds ?? interactiveStatementTimeoutMilliseconds;
+    this.repository = new CustomStatisticsRepository(db, this.timeoutMilliseconds);
   }
+
+  /** PostgreSQL's statement timeout (57014) as the located zh-CN refusal. */
+  private timedOut = (error: unknown): never => {
+    if ((error as { code?: string }).code === '57014') {
+      throw analyticsErrors.statisticTimedOut(Math.round(this.timeoutMilliseconds / 1000));
+    }
+    throw error;
+  };
 
   /** Parses an expression; the located zh-CN error when it does not parse or type-check. */
   check(
@@ -213,10 +220,12 @@ export class CustomStatisticsService {
     const [children, ancestors, counts] = await Promise.all([
       region.childCount > 0 ? this.regions.listChildren(caller, region.code) : Promise.resolve([]),
       this.regions.listPath(caller, region.code),
-      this.repository.countByChild({
-        ...resolved.match,
-        digits: childLevel && region.childCount > 0 ? significantDigits[childLevel] : null,
-      }),
+      this.repository
+        .countByChild({
+          ...resolved.match,
+          digits: childLevel && region.childCount > 0 ? significantDigits[childLevel] : null,
+        })
+        .catch(this.timedOut),
     ]);
     const byRegion = new Map(counts.map((row) => [row.regionCode, row]));
     const total = byRegion.get(null);
@@ -256,11 +265,13 @@ export class CustomStatisticsService {
     query: CustomQuery & { page: number; pageSize: number },
   ): Promise<{ items: CustomPerson[]; total: number; referenceDate: string }> {
     const resolved = await this.resolve(caller, query);
-    const { items, total } = await this.repository.listPersons({
-      ...resolved.match,
-      offset: (query.page - 1) * query.pageSize,
-      limit: query.pageSize,
-    });
+    const { items, total } = await this.repository
+      .listPersons({
+        ...resolved.match,
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      })
+      .catch(this.timedOut);
     return {
       items: items.map((row) => toCustomPerson(row, resolved.referenceDate)),
       total,
@@ -322,6 +333,14 @@ export class CustomStatisticsService {
       exportedAt,
     });
     let rows = 0;
+    const audited = () => ({
+      kind: 'persons' as const,
+      expression: query.expression,
+      scope: query.scope,
+      year: resolved.year,
+      rows,
+      ip: options.ip,
+    });
     try {
       await this.repository.forEachPersonBatch(
         { ...resolved.match, batchSize: exportBatchSize },
@@ -336,25 +355,10 @@ export class CustomStatisticsService {
       await sheet.close();
     } catch (error) {
       sheet.abort(error as Error);
-      await this.recordExport(caller, resolved.region.code, {
-        kind: 'persons',
-        expression: query.expression,
-        scope: query.scope,
-        year: resolved.year,
-        rows,
-        ip: options.ip,
-        outcome: 'failure',
-      });
+      await this.recordExport(caller, resolved.region.code, { ...audited(), outcome: 'failure' });
       throw error;
     }
-    await this.recordExport(caller, resolved.region.code, {
-      kind: 'persons',
-      expression: query.expression,
-      scope: query.scope,
-      year: resolved.year,
-      rows,
-      ip: options.ip,
-    });
+    await this.recordExport(caller, resolved.region.code, audited());
     return rows;
   }
 

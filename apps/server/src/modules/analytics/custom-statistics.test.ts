@@ -352,4 +352,32 @@ describe(CustomStatisticsService.name, () => {
     const first = households.indexOf(disabledHousehold.householdNo);
     expect(sheet.getRow(5 + first).getCell(8).value).toBe('户主');
   });
+
+  it('gives up a count or a page past its time limit with a clear refusal, and frees the connection', async () => {
+    const app = harness.app;
+    const service = new CustomStatisticsService(app.db, app.regions, app.settings, app.audit, {
+      statementTimeoutMilliseconds: 300,
+    });
+    const query = { expression: 'age >= 60', scope: 'person' as const, regionCode: regions.lankao };
+    // Another session holds the persons table: the statement waits on it until its limit.
+    const blocker = await harness.database.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE persons IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      await expect(service.count(harness.system, query)).rejects.toMatchObject({
+        code: 'analytics.statistic_timed_out',
+        statusCode: 503,
+      });
+      await expect(
+        service.listPersons(harness.system, { ...query, page: 1, pageSize: 20 }),
+      ).rejects.toMatchObject({ code: 'analytics.statistic_timed_out' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    // The limit was the transaction's own: the same service answers once nothing blocks it.
+    expect((await service.count(harness.system, query)).totals.persons).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { RegionPathSchema, RegionSummarySchema } from './analytics.schema.ts';
 
 export const DashboardQuerySchema = Type.Object({
   regionCode: Type.Optional(
@@ -12,13 +13,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
   Type.Union([schema, Type.Null()]);
 
 export const DashboardSchema = Type.Object({
-  region: Type.Object({
-    code: Type.String(),
-    name: Type.String(),
-    fullName: Type.String(),
-    level: Type.String(),
-  }),
-  path: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String() })),
+  region: RegionSummarySchema,
+  path: RegionPathSchema,
   year: Type.Integer(),
   years: Type.Array(Type.Integer()),
   referenceDate: Type.String(),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
+import { insertHousehold } from '../../../test/registry-factory.ts';
 import { ExchangeService } from './exchange.service.ts';
 import {
   buildHousehold,
@@ -297,12 +298,24 @@ describe(ExchangeService.name, () => {
     );
     const file = fileIn('without-some.csv');
     await writeNationalCsv(file, rows);
+    // A household a cadre recorded here (its number not the national system's): never the file's to list.
+    const local = await insertHousehold(harness.database.db, {
+      regionCode: regions.chengnei,
+      householdNo: `SW${regions.chengnei}0001`,
+    });
     const personsBefore = await harness.database.db.selectFrom('persons').select('id').execute();
 
     const summary = await importFile(file);
 
     expect(summary.persons.markedAbsent).toBe(3);
     expect(summary.households.markedAbsent).toBe(1);
+    expect((await householdByNo(`SW${regions.chengnei}0001`)).status).toBe('active');
+    const localMembers = await harness.database.db
+      .selectFrom('persons')
+      .select('status')
+      .where('householdId', '=', local.id)
+      .execute();
+    expect(localMembers.map((member) => member.status)).toEqual(['active', 'active', 'active']);
     expect(await harness.database.db.selectFrom('persons').select('id').execute()).toHaveLength(
       personsBefore.length,
     );

@@ -426,10 +426,28 @@ describe('identification chain', () => {
     expect((await step(otherCounty, caseId, 'pass')).statusCode).toBe(404);
     const bare = await step(county, caseId, 'pass', { measures: ['employment'] });
     expect(bare.json().details.fields.measures).toContain('就业帮扶');
+    // A rule that only the approval can satisfy: the household is re-checked once the approval commits.
+    await harness.app.quality.createRule(harness.system, {
+      code: 'TST-901',
+      name: '新认定的突发严重困难户',
+      category: 'logic',
+      scope: 'household',
+      severity: 'warning',
+      whenText: 'monitoringCategory = "突发严重困难户"',
+    });
+    const findings = () =>
+      harness.database.db
+        .selectFrom('qualityFindings')
+        .select('status')
+        .where('ruleCode', '=', 'TST-901')
+        .where('householdId', '=', household.id)
+        .execute();
+    expect(await findings()).toEqual([]);
     const approved = await step(county, caseId, 'pass', {
       measures: ['health:大病救助', 'employment:技能培训'],
     });
     expect(approved.statusCode).toBe(200);
+    expect(await findings()).toEqual([{ status: 'open' }]);
     expect(approved.json().state).toBe('approved');
     expect(approved.json().closedAt).not.toBeNull();
     const detailResponse = await county.get(`/api/households/${household.id}`);

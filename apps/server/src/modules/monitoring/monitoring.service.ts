@@ -697,6 +697,8 @@ export class MonitoringService {
    * Approval at the county writes the household through the registry service.
    */
   async act(principal: Principal, id: string, input: TransitionInput, ip: string | null) {
+    // Households this step wrote in the registry; its listeners hear of them after the commit.
+    const changedHouseholds: string[] = [];
     await this.db.transaction().execute(async (trx) => {
       const found = await this.repository.lockCase(trx, { id, scope: principal.scope });
       if (!found) {
@@ -730,6 +732,7 @@ export class MonitoringService {
       if (changes.newHousehold) {
         // Verification of a person not in the registry: the household is recorded before the chain goes on.
         householdId = (await this.registry.createHousehold(trx, principal, changes.newHousehold)).id;
+        changedHouseholds.push(householdId);
         await this.repository.setCaseHousehold(trx, found.id, householdId);
       }
       if (target === 'approved') {
@@ -752,6 +755,7 @@ export class MonitoringService {
                 month: beijingMonth(),
               },
         );
+        changedHouseholds.push(householdId);
       }
       const moved = await this.repository.advanceCase(trx, {
         id: found.id,
@@ -791,6 +795,7 @@ export class MonitoringService {
         trx,
       );
     });
+    await this.registry.householdsChanged(changedHouseholds);
     return this.getCaseDetail(principal, id);
   }
 

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import type { QualityFindingStatus } from '../../db/database.ts';
+import type { QualityFindingStatus, RegionLevel } from '../../db/database.ts';
 import ExcelJS from '../../excel.ts';
 import type { Principal } from '../access/principal.ts';
-import { regionRange } from '../regions/region-code.ts';
+import { regionRange, significantDigits } from '../regions/region-code.ts';
 import type { QualityService } from './quality.service.ts';
 
 const statusLabels: Record<string, string> = { open: '未整改', fixed: '已整改', exempted: '已豁免' };
@@ -227,5 +227,5 @@ export async function writeRankingXlsx(
 }
 
 function significant(code: string, level: string): number {
-  return { province: 2, city: 4, county: 6, township: 9, village: 12 }[level] ?? code.length;
+  return significantDigits[level as RegionLevel] ?? code.length;
 }

@@ -52,6 +52,14 @@ export interface HitFilter {
   householdIds?: readonly string[];
 }
 
+/** One hit of a rule with its household's village, as a full run's table holds it. */
+export interface HitRow {
+  ruleCode: string;
+  householdId: string;
+  personId: string | null;
+  regionCode: string;
+}
+
 export interface MergeCounts {
   found: number;
   new: number;
@@ -120,6 +128,39 @@ const hitsTable = 'quality_hits';
 
 const householdFilter = (column: string, householdIds: readonly string[] | undefined): Expression<SqlBool> =>
   householdIds ? sql<SqlBool>`${sql.ref(column)} = ANY(${[...householdIds]}::bigint[])` : sql<SqlBool>`true`;
+
+/** The same finding as a hit (a household finding has no person: compared as 0, which is hashable). */
+const sameFinding = (finding: string, hit: string): Expression<SqlBool> =>
+  sql<SqlBool>`${sql.ref(`${finding}.rule_code`)} = ${sql.ref(`${hit}.rule_code`)}
+    AND ${sql.ref(`${finding}.household_id`)} = ${sql.ref(`${hit}.household_id`)}
+    AND coalesce(${sql.ref(`${finding}.person_id`)}, 0) = coalesce(${sql.ref(`${hit}.person_id`)}, 0)`;
+
+/**
+ * The latest full run after a finding's stored sighting that covered it (its rule, its village): a full
+ * run stores sightings only on the findings it changes, and an open finding was seen by every covering
+ * run since its stored sighting — one that did not see it would have fixed it.
+ */
+const coveringRun = (finding: string, column: 'id' | 'merged_at') => sql`(
+  SELECT ${sql.ref(`covering.${column}`)} FROM quality_runs AS covering
+  WHERE covering.covered_rule_codes IS NOT NULL AND covering.id > ${sql.ref(`${finding}.last_seen_run`)}
+    AND ${sql.ref(`${finding}.rule_code`)} = ANY(covering.covered_rule_codes)
+    AND ${sql.ref(`${finding}.region_code`)} >= covering.covered_lo
+    AND ${sql.ref(`${finding}.region_code`)} < covering.covered_hi
+  ORDER BY covering.id DESC LIMIT 1)`;
+
+/**
+ * A finding's last sighting, run and time: the stored one, or for an open finding the latest full run
+ * that covered it since (fixed and exempted findings store theirs).
+ */
+export function findingLastSeen(finding: string) {
+  const open = sql`${sql.ref(`${finding}.status`)} = 'open'`;
+  return {
+    run: sql<string>`CASE WHEN ${open} THEN coalesce(${coveringRun(finding, 'id')}, ${sql.ref(`${finding}.last_seen_run`)})
+      ELSE ${sql.ref(`${finding}.last_seen_run`)} END`,
+    at: sql<Date>`CASE WHEN ${open} THEN coalesce(${coveringRun(finding, 'merged_at')}, ${sql.ref(`${finding}.last_seen_at`)})
+      ELSE ${sql.ref(`${finding}.last_seen_at`)} END`,
+  };
+}
 
 /** All SQL of the quality module: rules, runs, the findings merge, findings queries, exemptions. */
 export class QualityRepository {
@@ -258,8 +299,15 @@ export class QualityRepository {
   async finishRun(
     executor: Executor,
     id: string,
-    result: { status: QualityRunStatus; counts: Record<string, unknown> | null; error: string | null },
+    result: {
+      status: QualityRunStatus;
+      counts: Record<string, unknown> | null;
+      error: string | null;
+      /** A full run's merge: its rules and region, and the time of the sightings (mergeFindings). */
+      covered?: { ruleCodes: readonly string[]; scope: RegionRange; mergedAt: Date };
+    },
   ): Promise<void> {
+    const { covered } = result;
     await executor
       .updateTable('qualityRuns')
       .set({
@@ -269,6 +317,14 @@ export class QualityRepository {
         finishedAt: new Date(),
         error: result.error,
         ...(result.counts ? { counts: JSON.stringify(result.counts) } : {}),
+        ...(covered
+          ? {
+              coveredRuleCodes: [...covered.ruleCodes],
+              coveredLo: covered.scope.lo,
+              coveredHi: covered.scope.hi,
+              mergedAt: covered.mergedAt,
+            }
+          : {}),
       })
       .where('id', '=', id)
       .execute();
@@ -419,6 +475,36 @@ export class QualityRepository {
   }
 
   /**
+   * The hits of a query with each village code, read back (a part of a full run on another connection).
+   * A part is a region range among several read at once, one connection per core: PostgreSQL's own
+   * parallel workers would only oversubscribe the cores, and a part should read its own rows through
+   * the region indexes rather than scan whole tables (at province scale a city is ~5 % of the persons;
+   * with the default random_page_cost every part scanned all 6 M persons, 2 M incomes and 0.8 M measures).
+   */
+  async selectHits(
+    reader: Executor,
+    hits: RawBuilder<{ ruleCode: string; householdId: string; personId: string | null }>,
+  ): Promise<HitRow[]> {
+    await sql`SELECT set_config('max_parallel_workers_per_gather', '0', true),
+      set_config('random_page_cost', '1.1', true)`.execute(reader);
+    const result = await sql<HitRow>`
+      SELECT DISTINCT hit.rule_code, hit.household_id, hit.person_id, household.region_code
+      FROM (${hits}) AS hit
+      JOIN households AS household ON household.id = hit.household_id`.execute(reader);
+    return result.rows;
+  }
+
+  /** Adds hits read by selectHits to the run's table. */
+  async insertHitRows(trx: Executor, rows: readonly HitRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      INSERT INTO ${sql.table(hitsTable)} (rule_code, household_id, person_id, region_code)
+      SELECT * FROM unnest(${rows.map((row) => row.ruleCode)}::text[],
+        ${rows.map((row) => row.householdId)}::bigint[], ${rows.map((row) => row.personId)}::bigint[],
+        ${rows.map((row) => row.regionCode)}::char(12)[])`.execute(trx);
+  }
+
+  /**
    * The two aggregate rules for a few households (re-check), answered from indexes: ID-007 (the same ID
    * number, first 18 characters upper-cased, held by another active person) and HH-008 (the same
    * household phone in an active household of another county). Same meaning as the SQL compiler's
@@ -531,8 +617,11 @@ export class QualityRepository {
 
   /**
    * Folds the run's hits into the findings of the rules it ran, within its filter: new findings are
-   * inserted (first seen), found ones updated (last seen; a fixed one reopens), open ones not found again
-   * become fixed; exemptions past their date end first, so their findings reopen or get fixed like others.
+   * inserted (first seen), found ones seen again (a fixed one reopens), open ones not found again become
+   * fixed; exemptions past their date end first, so their findings reopen or get fixed like others.
+   * A full run writes only what changes (new, reopened, moved and exempted findings): what it covered,
+   * recorded on its run row as it finishes (finishRun), answers the last sighting of the open findings it
+   * found again (findingLastSeen); a re-check stores the sightings of its few hits on the findings.
    */
   async mergeFindings(
     trx: Executor,
@@ -546,6 +635,7 @@ export class QualityRepository {
     },
   ): Promise<MergeCounts> {
     const { runId, ruleCodes, filter, now } = options;
+    const covering = options.hits === undefined && filter.householdIds === undefined;
     const hitRows = options.hits
       ? sql`(SELECT DISTINCT hit.rule_code, hit.household_id, hit.person_id, household.region_code
           FROM (${options.hits}) AS hit JOIN households AS household ON household.id = hit.household_id)`
@@ -555,43 +645,86 @@ export class QualityRepository {
         AND ${regionScopeCondition(filter.scope, `${alias}.region_code`)}
         AND ${householdFilter(`${alias}.household_id`, filter.householdIds)}`;
 
-    const expired = await sql<{ id: string }>`
+    // A finding whose exemption ends was not seen by the runs that covered it while it was exempted: its
+    // stored sighting stands until a run sees it again.
+    const expired = await sql<{ id: string; findingId: string }>`
       WITH ended AS (
         UPDATE quality_findings AS f SET status = 'open', exempt_until = NULL
         WHERE f.status = 'exempted' AND f.exempt_until <= ${now} AND ${inFilter('f')}
         RETURNING f.id)
       UPDATE quality_exemptions AS e SET status = 'expired'
       FROM ended WHERE e.finding_id = ended.id AND e.status = 'approved'
-      RETURNING e.id`.execute(trx);
+      RETURNING e.id, e.finding_id`.execute(trx);
+    const reopenedByExpiry = [...new Set(expired.rows.map((row) => row.findingId))];
 
-    const upserted = await sql<{ inserted: number; total: number }>`
-      WITH upserted AS (
-        INSERT INTO quality_findings AS f (rule_code, household_id, person_id, region_code, status,
-          first_seen_run, first_seen_at, last_seen_run, last_seen_at)
-        SELECT hit.rule_code, hit.household_id, hit.person_id, hit.region_code, 'open', ${runId}, ${now}, ${runId}, ${now}
-        FROM ${hitRows} AS hit
-        ON CONFLICT ON CONSTRAINT quality_findings_key DO UPDATE SET
-          last_seen_run = excluded.last_seen_run,
-          last_seen_at = excluded.last_seen_at,
-          region_code = excluded.region_code,
+    let found: number;
+    let inserted: number;
+    if (covering) {
+      // Found again and unchanged (open, same village): nothing to write. Otherwise the sighting is
+      // stored: a fixed finding reopens, a moved one takes its new village, an exempted one stays so;
+      // one whose exemption just ended is seen by this run.
+      await sql`
+        UPDATE quality_findings AS f SET
+          last_seen_run = ${runId},
+          last_seen_at = ${now},
+          region_code = hit.region_code,
           status = CASE WHEN f.status = 'fixed' THEN 'open' ELSE f.status END,
           fixed_run = CASE WHEN f.status = 'fixed' THEN NULL ELSE f.fixed_run END,
           fixed_at = CASE WHEN f.status = 'fixed' THEN NULL ELSE f.fixed_at END
-        RETURNING (xmax = 0) AS inserted)
-      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS total FROM upserted`.execute(
-      trx,
-    );
+        FROM ${hitRows} AS hit
+        WHERE ${sameFinding('f', 'hit')}
+          AND (f.status <> 'open' OR f.region_code <> hit.region_code
+            OR f.id = ANY(${reopenedByExpiry}::bigint[]))`.execute(trx);
+      const added = await sql<{ inserted: number; total: number }>`
+        WITH added AS (
+          INSERT INTO quality_findings (rule_code, household_id, person_id, region_code, status,
+            first_seen_run, first_seen_at, last_seen_run, last_seen_at)
+          SELECT hit.rule_code, hit.household_id, hit.person_id, hit.region_code, 'open', ${runId}, ${now}, ${runId}, ${now}
+          FROM ${hitRows} AS hit
+          WHERE NOT EXISTS (SELECT 1 FROM quality_findings AS f WHERE ${sameFinding('f', 'hit')})
+          RETURNING 1)
+        SELECT (SELECT count(*)::int FROM added) AS inserted, (SELECT count(*)::int FROM ${hitRows}) AS total`.execute(
+        trx,
+      );
+      found = added.rows[0]?.total ?? 0;
+      inserted = added.rows[0]?.inserted ?? 0;
+    } else {
+      const upserted = await sql<{ inserted: number; total: number }>`
+        WITH upserted AS (
+          INSERT INTO quality_findings AS f (rule_code, household_id, person_id, region_code, status,
+            first_seen_run, first_seen_at, last_seen_run, last_seen_at)
+          SELECT hit.rule_code, hit.household_id, hit.person_id, hit.region_code, 'open', ${runId}, ${now}, ${runId}, ${now}
+          FROM ${hitRows} AS hit
+          ON CONFLICT ON CONSTRAINT quality_findings_key DO UPDATE SET
+            last_seen_run = excluded.last_seen_run,
+            last_seen_at = excluded.last_seen_at,
+            region_code = excluded.region_code,
+            status = CASE WHEN f.status = 'fixed' THEN 'open' ELSE f.status END,
+            fixed_run = CASE WHEN f.status = 'fixed' THEN NULL ELSE f.fixed_run END,
+            fixed_at = CASE WHEN f.status = 'fixed' THEN NULL ELSE f.fixed_at END
+          RETURNING (xmax = 0) AS inserted)
+        SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS total FROM upserted`.execute(
+        trx,
+      );
+      found = upserted.rows[0]?.total ?? 0;
+      inserted = upserted.rows[0]?.inserted ?? 0;
+    }
 
+    // Open findings not found again are fixed; their last sighting is stored as it stood before this run.
+    const lastSeen = findingLastSeen('f');
     const fixed = await sql<{ fixed: number }>`
       WITH fixed AS (
-        UPDATE quality_findings AS f SET status = 'fixed', fixed_run = ${runId}, fixed_at = ${now}
-        WHERE f.status = 'open' AND f.last_seen_run <> ${runId} AND ${inFilter('f')}
+        UPDATE quality_findings AS f SET status = 'fixed', fixed_run = ${runId}, fixed_at = ${now},
+          last_seen_run = CASE WHEN f.id = ANY(${reopenedByExpiry}::bigint[]) THEN f.last_seen_run ELSE ${lastSeen.run} END,
+          last_seen_at = CASE WHEN f.id = ANY(${reopenedByExpiry}::bigint[]) THEN f.last_seen_at ELSE ${lastSeen.at} END
+        WHERE f.status = 'open' AND ${inFilter('f')}
+          AND NOT EXISTS (SELECT 1 FROM ${hitRows} AS hit WHERE ${sameFinding('f', 'hit')})
         RETURNING 1)
       SELECT count(*)::int AS fixed FROM fixed`.execute(trx);
 
     return {
-      found: upserted.rows[0]?.total ?? 0,
-      new: upserted.rows[0]?.inserted ?? 0,
+      found,
+      new: inserted,
       fixed: fixed.rows[0]?.fixed ?? 0,
       exemptionsExpired: expired.rows.length,
     };
@@ -665,7 +798,7 @@ export class QualityRepository {
         'region.fullName as regionFullName',
         'f.status',
         'f.firstSeenAt',
-        'f.lastSeenAt',
+        findingLastSeen('f').at.as('lastSeenAt'),
         'f.fixedAt',
         'f.exemptUntil',
       ]);
@@ -896,12 +1029,13 @@ export class QualityRepository {
       .execute();
   }
 
+  /** An exempted finding stores its sightings: the last one so far is stored as it becomes exempted. */
   async exemptFinding(trx: Executor, findingId: string, until: Date): Promise<void> {
-    await trx
-      .updateTable('qualityFindings')
-      .set({ status: 'exempted', exemptUntil: until })
-      .where('id', '=', findingId)
-      .execute();
+    const lastSeen = findingLastSeen('f');
+    await sql`
+      UPDATE quality_findings AS f SET status = 'exempted', exempt_until = ${until},
+        last_seen_run = ${lastSeen.run}, last_seen_at = ${lastSeen.at}
+      WHERE f.id = ${findingId}`.execute(trx);
   }
 
   private exemptionsQuery(options: {

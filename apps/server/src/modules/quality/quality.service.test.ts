@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../../test/app.ts';
 import { regions } from '../../../test/fixtures.ts';
 import { type InsertedHousehold, insertHousehold } from '../../../test/registry-factory.ts';
+import { findingLastSeen } from './quality.repository.ts';
 import { QualityService } from './quality.service.ts';
 
 let harness: TestApp;
@@ -33,16 +34,20 @@ afterAll(async () => {
 const patch = (client: TestClient, url: string, payload: object) =>
   client.request({ method: 'PATCH', url, payload });
 
+/** Findings with their last sighting as lists and exports show it (a full run stores only changes). */
 async function findings(where: { ruleCode?: string; householdId?: string }) {
-  return harness.database.db
-    .selectFrom('qualityFindings')
-    .selectAll()
+  const lastSeen = findingLastSeen('f');
+  const rows = await harness.database.db
+    .selectFrom('qualityFindings as f')
+    .selectAll('f')
+    .select([lastSeen.run.as('seenRun'), lastSeen.at.as('seenAt')])
     .$if(where.ruleCode !== undefined, (query) => query.where('ruleCode', '=', where.ruleCode as string))
     .$if(where.householdId !== undefined, (query) =>
       query.where('householdId', '=', where.householdId as string),
     )
     .orderBy('id')
     .execute();
+  return rows.map(({ seenRun, seenAt, ...row }) => ({ ...row, lastSeenRun: seenRun, lastSeenAt: seenAt }));
 }
 
 const run = () => harness.app.quality.run(harness.system, { trigger: 'cli' });
@@ -469,6 +474,54 @@ describe('exemptions', () => {
       'quality.exemption_approve',
       'quality.exemption_request',
     ]);
+  });
+
+  it('keeps the last sighting of a finding across runs, its exemption and its end', async () => {
+    const household = await insertHousehold(harness.database.db, {
+      regionCode: regions.chengnei,
+      members: [{ relation: 'spouse' }],
+    });
+    const first = await run();
+    const [found] = await findings({ ruleCode: 'HH-001', householdId: household.id });
+    expect(found).toMatchObject({ status: 'open', firstSeenRun: first.run.id, lastSeenRun: first.run.id });
+    const again = await run();
+    const mergedAt = async (runId: string) =>
+      (
+        await harness.database.db
+          .selectFrom('qualityRuns')
+          .select('mergedAt')
+          .where('id', '=', runId)
+          .executeTakeFirstOrThrow()
+      ).mergedAt;
+    const shown = (await county.get(`/api/quality/households/${household.id}/findings`)).json();
+    const listed = shown.items.find((item: { ruleCode: string }) => item.ruleCode === 'HH-001');
+    expect(listed.firstSeenAt).toBe((await mergedAt(first.run.id))?.toISOString());
+    expect(listed.lastSeenAt).toBe((await mergedAt(again.run.id))?.toISOString());
+
+    const requested = await village.post(`/api/quality/findings/${found?.id}/exemptions`, {
+      reason: '户主长期在外务工',
+      expiresAt: nextYear(),
+    });
+    await county.post(`/api/quality/exemptions/${requested.json().id}/approve`, {});
+    // The record is corrected without a re-check: the next run does not see the exempted finding.
+    await harness.database.db
+      .updateTable('persons')
+      .set({ relation: 'head' })
+      .where('householdId', '=', household.id)
+      .execute();
+    const unseen = await run();
+    const [exempted] = await findings({ ruleCode: 'HH-001', householdId: household.id });
+    expect(exempted).toMatchObject({ status: 'exempted', lastSeenRun: again.run.id });
+
+    await harness.database.db
+      .updateTable('qualityFindings')
+      .set({ exemptUntil: new Date(Date.now() - 1000) })
+      .where('id', '=', found?.id ?? '')
+      .execute();
+    const ended = await run();
+    const [fixed] = await findings({ ruleCode: 'HH-001', householdId: household.id });
+    expect(fixed).toMatchObject({ status: 'fixed', fixedRun: ended.run.id, lastSeenRun: again.run.id });
+    expect(fixed?.lastSeenRun).not.toBe(unseen.run.id);
   });
 
   it('can be rejected, and is never approved by the one who asked', async () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { maskIdNumber } from '@shouwang/domain';
 import { type CompiledRule, parseRule, type RuleScope } from '@shouwang/rules';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
@@ -9,9 +10,10 @@ import type {
   RegionLevel,
 } from '../../db/database.ts';
 import { preparedStatement } from '../../db/prepared-statements.ts';
+import { exportSnapshot, forEachConcurrently, readInSnapshot } from '../../db/snapshots.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type RegionRange, regionRange } from '../regions/region-code.ts';
+import { type RegionRange, regionRange, significantDigits } from '../regions/region-code.ts';
 import type { RegionsService } from '../regions/regions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { qualityErrors } from './quality.errors.ts';
@@ -84,16 +86,11 @@ const childLevel: Partial<Record<RegionLevel, RegionLevel>> = {
   county: 'township',
   township: 'village',
 };
-const levelDigits: Record<RegionLevel, number> = {
-  province: 2,
-  city: 4,
-  county: 6,
-  township: 9,
-  village: 12,
-};
 const previewSampleSize = 20;
 const maxExemptionDays = 3 * 366;
 const recheckRetryMilliseconds = 5_000;
+/** Region parts of a full run checked at once, each on its own connection: one per core, at most 4. */
+const partConnections = Math.min(4, Math.max(1, os.availableParallelism()));
 const importRunAttempts = 10;
 const importRunRetryMilliseconds = 60_000;
 
@@ -369,37 +366,6 @@ export class QualityService {
     return set;
   }
 
-  private async insertHits(
-    trx: Parameters<QualityRepository['insertHits']>[0],
-    rules: CompiledRuleSet,
-    context: RuleSqlContext,
-    filter: HitFilter,
-  ): Promise<void> {
-    const { householdIds } = filter;
-    if (householdIds) {
-      // A few households: the aggregate rules from indexes rather than the compiler's grouping of the
-      // whole registry.
-      if (rules.expression.length > 0) {
-        await this.repository.insertHits(
-          trx,
-          this.dependencies.ruleHitsQuery(rules.expression, context, filter),
-        );
-      }
-      const aggregate = this.repository.aggregateHitsForHouseholds(rules.aggregate, {
-        ...filter,
-        householdIds,
-      });
-      if (aggregate) await this.repository.insertHits(trx, aggregate);
-      return;
-    }
-    if (rules.expression.length > 0) {
-      await this.repository.insertHits(
-        trx,
-        this.dependencies.ruleHitsQuery(rules.expression, context, filter),
-      );
-    }
-  }
-
   /** The aggregate rules (which group the whole registry) once per full run, over its whole region. */
   private async insertAggregateHits(
     trx: Parameters<QualityRepository['insertHits']>[0],
@@ -465,23 +431,54 @@ export class QualityService {
         };
         report({ phase: 'checking', progress: 0 });
         await this.repository.createHitsTable(trx);
-        await this.insertAggregateHits(trx, rules, context, { scope: intersect(rootRange, principal.scope) });
-        for (const [index, part] of parts.entries()) {
-          await this.insertHits(trx, rules, context, { scope: intersect(part, principal.scope) });
-          report({ phase: 'checking', progress: ((index + 1) / parts.length) * 0.85 });
-        }
+        // The region parts are checked on connections of their own, as many at a time as there are
+        // cores, each pinned to this transaction's snapshot; their hits come back here (a few per cent
+        // of the persons) and go into the run's table, while this connection runs the aggregate rules.
+        const snapshot = await exportSnapshot(trx);
+        let writes = this.insertAggregateHits(trx, rules, context, {
+          scope: intersect(rootRange, principal.scope),
+        });
+        // Awaited below; a failure meanwhile must not count as unhandled.
+        writes.catch(() => {});
+        let checked = 0;
+        await forEachConcurrently(parts, partConnections, async (part) => {
+          if (rules.expression.length > 0) {
+            const filter = { scope: intersect(part, principal.scope) };
+            const rows = await readInSnapshot(this.db, snapshot, (reader) =>
+              this.repository.selectHits(
+                reader,
+                this.dependencies.ruleHitsQuery(rules.expression, context, filter),
+              ),
+            );
+            writes = writes.then(() => this.repository.insertHitRows(trx, rows));
+            writes.catch(() => {});
+            await writes;
+          }
+          checked += 1;
+          report({ phase: 'checking', progress: (checked / parts.length) * 0.85 });
+        });
+        await writes;
         report({ phase: 'merging', progress: 0.85 });
         await this.repository.analyzeHits(trx);
+        const scope = intersect(rootRange, principal.scope);
+        const mergedAt = new Date();
         const merged = await this.repository.mergeFindings(trx, {
           runId: id,
           ruleCodes: rules.codes,
-          filter: { scope: intersect(rootRange, principal.scope) },
-          now: new Date(),
+          filter: { scope },
+          now: mergedAt,
         });
         const counts = withZeroCounts(rules.codes, await this.repository.countHitsByRule(trx));
         const summary = { ...merged, skipped: rules.skipped, rules: counts };
+        // The run row is written by the pool's progress writes until here: only now may this transaction
+        // take its lock.
         await progressWrites;
-        await this.repository.finishRun(trx, id, { status: 'succeeded', counts: summary, error: null });
+        await this.repository.finishRun(trx, id, {
+          status: 'succeeded',
+          counts: summary,
+          error: null,
+          covered: { ruleCodes: rules.codes, scope, mergedAt },
+        });
         options.onProgress?.({ phase: 'done', progress: 1 });
         await this.dependencies.audit.record(
           {
@@ -769,7 +766,7 @@ export class QualityService {
     );
     const level = childLevel[region.level];
     const node = regionRange(region.code, region.level);
-    const childDigits = level ? levelDigits[level] : 12;
+    const childDigits = level ? significantDigits[level] : 12;
     const [children, counts] = await Promise.all([
       level ? this.dependencies.regions.listChildren(principal, region.code) : Promise.resolve([region]),
       this.repository.countByRegion({
@@ -808,7 +805,7 @@ export class QualityService {
     return this.repository.countByRuleAndRegion({
       scope: principal.scope,
       region: regionRange(region.code, region.level),
-      childDigits: level ? levelDigits[level] : 12,
+      childDigits: level ? significantDigits[level] : 12,
     });
   }
 

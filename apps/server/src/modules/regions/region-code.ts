@@ -1,7 +1,7 @@
 import type { RegionLevel } from '../../db/database.ts';
 
 /** Significant digits of a 12-digit statistical division code at each level. */
-const significantDigits: Record<RegionLevel, number> = {
+export const significantDigits: Record<RegionLevel, number> = {
   province: 2,
   city: 4,
   county: 6,

@@ -88,6 +88,9 @@ export async function loadProvinceRegions(
       WHERE (regions.name, regions.level, regions.parent_code, regions.full_name)
         IS DISTINCT FROM (excluded.name, excluded.level, excluded.parent_code, excluded.full_name)`);
     await client.query('COMMIT');
+    // Statistics now, not when autovacuum gets to them: an import right after a first load otherwise
+    // plans its village lookup for an empty table (a nested loop over 50 000 villages per place: minutes).
+    await client.query('ANALYZE regions');
     return { province: provinceCode, counts };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -1,8 +1,9 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { regionScopeCondition } from '../access/region-scope.ts';
 import type { RegionRange } from '../regions/region-code.ts';
 import type { SyncCounts, SyncCoverage, SyncField } from './national-sync.service.ts';
+import { localHouseholdNoPrefix } from './registry.repository.ts';
 
 export interface SyncContext {
   batchId: string;
@@ -43,6 +44,15 @@ const bulkLoadedTables = [
  * All SQL of the national sync. Runs on the import's own connection, where the exchange module staged
  * the snapshot in temporary tables (see syncTables); every statement is set-based.
  */
+/** A household recorded here rather than by the national system (registry.repository's localHouseholdNoPrefix). */
+const isLocalHousehold = (alias: string) =>
+  sql<SqlBool>`${sql.ref(`${alias}.household_no`)} LIKE ${`${localHouseholdNoPrefix}%`}`;
+
+/** Ids of the households recorded here within the coverage rows (`coverage.lo`, `coverage.hi`). */
+const localHouseholdsIn = (coverage: RawBuilder<unknown>) =>
+  sql`SELECT l.id FROM ${coverage} JOIN households l ON l.region_code >= coverage.lo AND l.region_code < coverage.hi
+    WHERE ${isLocalHousehold('l')}`;
+
 export class NationalSyncRepository {
   /** Change tables written so far, for the history and the counts. */
   private readonly written = { incomes: false, risks: false, measures: false };
@@ -413,7 +423,10 @@ export class NationalSyncRepository {
     this.written.measures = true;
   }
 
-  /** Active persons and households of the covered regions that the snapshot no longer lists. */
+  /**
+   * Active persons and households of the covered regions that the snapshot no longer lists. Households
+   * recorded here (`SW` numbers) and their members are not the national system's to list: left alone.
+   */
   async markAbsent(context: SyncContext) {
     const coverage = sql`unnest(${context.coverage.map((item) => item.range.lo)}::bpchar[],
       ${context.coverage.map((item) => item.range.hi)}::bpchar[]) AS coverage (lo, hi)`;
@@ -423,7 +436,8 @@ export class NationalSyncRepository {
       FROM ${coverage}
       JOIN persons p ON p.region_code >= coverage.lo AND p.region_code < coverage.hi
       WHERE p.status = 'active' AND ${regionScopeCondition(context.scope, 'p.region_code')}
-        AND NOT EXISTS (SELECT 1 FROM sync_persons sp WHERE sp.person_id = p.id)`.execute(this.db);
+        AND NOT EXISTS (SELECT 1 FROM sync_persons sp WHERE sp.person_id = p.id)
+        AND p.household_id NOT IN (${localHouseholdsIn(coverage)})`.execute(this.db);
     await sql`
       UPDATE persons SET status = 'absent', updated_at = now(), last_batch_id = ${context.batchId}
       WHERE id IN (SELECT person_id FROM absent_persons)`.execute(this.db);
@@ -433,7 +447,8 @@ export class NationalSyncRepository {
       FROM ${coverage}
       JOIN households h ON h.region_code >= coverage.lo AND h.region_code < coverage.hi
       WHERE h.status = 'active' AND ${regionScopeCondition(context.scope, 'h.region_code')}
-        AND NOT EXISTS (SELECT 1 FROM sync_households sh WHERE sh.household_id = h.id)`.execute(this.db);
+        AND NOT EXISTS (SELECT 1 FROM sync_households sh WHERE sh.household_id = h.id)
+        AND NOT ${isLocalHousehold('h')}`.execute(this.db);
     await sql`
       UPDATE households SET status = 'absent', updated_at = now(), last_batch_id = ${context.batchId}
       WHERE id IN (SELECT household_id FROM absent_households)`.execute(this.db);
@@ -503,14 +518,18 @@ export class NationalSyncRepository {
     };
   }
 
+  /** The platform's side of the totals check: the national system's households and persons (not `SW` ones). */
   async countActiveByCounty(context: Pick<SyncContext, 'coverage'>) {
     if (context.coverage.length === 0) return [];
     const { rows } = await sql<{ countyCode: string; households: string; persons: string }>`
       SELECT coverage.county_code,
         (SELECT count(*) FROM households h
-          WHERE h.status = 'active' AND h.region_code >= coverage.lo AND h.region_code < coverage.hi) AS households,
+          WHERE h.status = 'active' AND h.region_code >= coverage.lo AND h.region_code < coverage.hi
+            AND NOT ${isLocalHousehold('h')}) AS households,
         (SELECT count(*) FROM persons p
-          WHERE p.status = 'active' AND p.region_code >= coverage.lo AND p.region_code < coverage.hi) AS persons
+          WHERE p.status = 'active' AND p.region_code >= coverage.lo AND p.region_code < coverage.hi
+            AND p.household_id NOT IN (SELECT h.id FROM households h
+              WHERE h.region_code >= coverage.lo AND h.region_code < coverage.hi AND ${isLocalHousehold('h')})) AS persons
       FROM unnest(${context.coverage.map((item) => item.countyCode)}::text[],
         ${context.coverage.map((item) => item.range.lo)}::bpchar[],
         ${context.coverage.map((item) => item.range.hi)}::bpchar[]) AS coverage (county_code, lo, hi)

@@ -46,6 +46,21 @@ describe(RegistryRepository.name, () => {
     expect(await repository.estimateHouseholds(options)).toBeGreaterThanOrEqual(1);
   });
 
+  it('gives two households recorded in one village at the same time distinct local numbers', async () => {
+    const record = () =>
+      database.db.transaction().execute(async (trx) => {
+        const householdNo = await repository.nextLocalHouseholdNo(trx, regions.renzhuang);
+        // Both transactions read before either inserts, unless the village's lock orders them.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await repository.insertHouseholdWithMembers(trx, { regionCode: regions.renzhuang, householdNo }, [
+          { name: '张三', relation: 'head', status: 'active' },
+        ]);
+        return householdNo;
+      });
+    const numbers = await Promise.all([record(), record()]);
+    expect(numbers.sort()).toEqual([`SW${regions.renzhuang}0001`, `SW${regions.renzhuang}0002`]);
+  });
+
   it('answers nothing for an id that is not a number', async () => {
     expect(await repository.findHousehold({ id: 'abc', scope: county })).toBeUndefined();
     expect(await repository.findPerson({ id: '1; DROP TABLE persons', scope: county })).toBeUndefined();

@@ -170,6 +170,12 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/**
+ * Household numbers of households recorded here (a cadre's home verification) rather than by the
+ * national system, whose numbers are digits only: `SW`, the village code, a sequence.
+ */
+export const localHouseholdNoPrefix = 'SW';
+
 export class RegistryRepository {
   constructor(private readonly db: DB) {}
 
@@ -733,9 +739,14 @@ export class RegistryRepository {
   /**
    * The next number for a household recorded here rather than by the national system: `SW`, the
    * village code and a four-digit sequence, so that it can never equal a national number (digits only).
+   * Call it in the transaction that inserts the household: a lock per village, held to its end, makes
+   * a second recording in the same village wait and then read the first one's number.
    */
   async nextLocalHouseholdNo(executor: Executor, regionCode: string): Promise<string> {
-    const prefix = `SW${regionCode}`;
+    const prefix = `${localHouseholdNoPrefix}${regionCode}`;
+    await sql`SELECT pg_advisory_xact_lock(hashtext('shouwang.local_household_no'), hashtext(${regionCode}))`.execute(
+      executor,
+    );
     const row = await executor
       .selectFrom('households')
       .select(sql<string | null>`max(household_no)`.as('last'))

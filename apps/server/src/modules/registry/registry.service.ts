@@ -176,6 +176,16 @@ export class RegistryService {
     for (const listener of this.changeListeners) await listener(householdIds).catch(() => {});
   }
 
+  /**
+   * For writes made through this service inside a caller's transaction (recordMonitoringDecision,
+   * createHousehold): the caller tells the listeners (quality re-check, analytics refresh) once its
+   * transaction has committed — they must read what was written.
+   */
+  async householdsChanged(householdIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(householdIds)];
+    if (ids.length > 0) await this.notifyChanged(ids);
+  }
+
   /** The region chosen in a filter, as a code range; outside the scope it answers 404 like a missing one. */
   private async filterRegion(
     principal: Principal,

@@ -444,22 +444,27 @@ export function CustomStatisticsPage() {
                   key: 'persons',
                   label: `人员名单${view ? `（${view.totals.persons} 人）` : ''}`,
                   children: (
-                    <Table<CustomPerson>
-                      size="small"
-                      rowKey="id"
-                      loading={persons.isFetching}
-                      dataSource={persons.data?.items ?? []}
-                      columns={personColumns}
-                      scroll={{ x: 1300 }}
-                      pagination={{
-                        current: page.current,
-                        pageSize: page.pageSize,
-                        total: persons.data?.total ?? 0,
-                        showSizeChanger: true,
-                        showTotal: (total) => `共 ${total} 人（证件号码已脱敏）`,
-                        onChange: (current, pageSize) => setPage({ current, pageSize }),
-                      }}
-                    />
+                    <Flex vertical gap={8}>
+                      {persons.error && (
+                        <Alert type="error" showIcon message={describeError(persons.error)} />
+                      )}
+                      <Table<CustomPerson>
+                        size="small"
+                        rowKey="id"
+                        loading={persons.isFetching}
+                        dataSource={persons.data?.items ?? []}
+                        columns={personColumns}
+                        scroll={{ x: 1300 }}
+                        pagination={{
+                          current: page.current,
+                          pageSize: page.pageSize,
+                          total: persons.data?.total ?? 0,
+                          showSizeChanger: true,
+                          showTotal: (total) => `共 ${total} 人（证件号码已脱敏）`,
+                          onChange: (current, pageSize) => setPage({ current, pageSize }),
+                        }}
+                      />
+                    </Flex>
                   ),
                 },
               ]}
