@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { findNationalColumn, type NationalColumn, nationalColumns } from '@shouwang/domain';
 import iconv from 'iconv-lite';
-import ExcelJS from '../../excel.ts';
+import { readFirstWorksheetRows, XlsxPackageError } from '../../excel.ts';
 import { CsvRecordScanner, leadingRecords } from './csv-record-scanner.ts';
 import { exchangeErrors } from './exchange.errors.ts';
 
@@ -241,31 +241,25 @@ function detectDelimiter(sample: Buffer, encoding: CsvEncoding): string {
 }
 
 async function* readXlsxRows(filePath: string, fileName: string): AsyncGenerator<FileRow[]> {
-  // Styles must be cached for real Excel dates to come back as Date objects.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
-    entries: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  });
   try {
-    for await (const worksheet of reader) {
-      let batch: FileRow[] = [];
-      for await (const row of worksheet) {
-        const values = row.values as unknown[];
-        const cells: string[] = [];
-        for (let index = 1; index < values.length; index += 1) cells.push(cellText(values[index]));
-        batch.push({ rowNumber: row.number, cells });
-        if (batch.length === 500) {
-          yield batch;
-          batch = [];
-        }
+    let batch: FileRow[] = [];
+    for await (const row of readFirstWorksheetRows(filePath)) {
+      const values = row.values as unknown[];
+      const cells: string[] = [];
+      for (let index = 1; index < values.length; index += 1) cells.push(cellText(values[index]));
+      batch.push({ rowNumber: row.number, cells });
+      if (batch.length === 500) {
+        yield batch;
+        batch = [];
       }
-      if (batch.length > 0) yield batch;
-      break; // the first sheet only
     }
+    if (batch.length > 0) yield batch;
   } catch (error) {
+    if (error instanceof XlsxPackageError) {
+      throw error.kind === 'truncated'
+        ? exchangeErrors.truncated(fileName, '文件在中途结束，缺少 xlsx 的文件目录')
+        : exchangeErrors.unreadable(fileName, '不是有效的 xlsx 文件');
+    }
     const message = (error as Error).message ?? String(error);
     if (
       /FILE_ENDED|unexpected end|end of (central directory|file)|Unexpected close tag|Unclosed/i.test(message)
