@@ -90,6 +90,51 @@ describe('national import in the browser', () => {
     await context.close();
   });
 
+  it('shows a county user the province import that covered the county, without other counties', async () => {
+    const provinceFile = path.join(directory, '河南省监测对象信息.xlsx');
+    const rows = [
+      ...buildHousehold({ sequence: 31 }),
+      ...buildHousehold({ sequence: 32, place: 'rongzhuang' }),
+    ];
+    (rows[1] as NationalRow).证件号码 = (rows[0] as NationalRow).证件号码 ?? null;
+    await writeNationalXlsx(provinceFile, rows);
+    const summary = await server.harness.app.exchange.importNationalFile({
+      filePath: provinceFile,
+      principal: server.harness.system,
+      year: 2025,
+    });
+    expect(summary.status).toBe('failed');
+
+    const county = await server.harness.createUser({ role: 'county_user', regionCode: regions.lankao });
+    for (const viewport of [undefined, { width: 390, height: 844 }]) {
+      const { context, page } = await server.newPage(viewport);
+      await signInThroughPage(page, server.baseUrl, county.username, testPassword);
+      await page.waitForURL(`${server.baseUrl}/`);
+      await page.goto(`${server.baseUrl}/exchange/batches`);
+      const phone = viewport !== undefined;
+      // A table row on a desktop, a card on a phone.
+      const row = page.locator(phone ? '.ant-list-item' : 'tr', { hasText: '河南省监测对象信息.xlsx' });
+      await row.getByText(/上级导入/).waitFor();
+      await row
+        .getByText(phone ? `${summary.rowsRejected} 行错误，未导入` : `${summary.rowsRejected} 行错误`)
+        .waitFor();
+      // No download link for a batch of a region above: its errors hold other counties' rows.
+      expect(await row.getByRole('link', { name: /行错误/ }).count()).toBe(0);
+      if (phone) expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+      await shot(page, phone ? 'exchange-batches-covering-phone' : 'exchange-batches-covering');
+      await row.getByRole('link', { name: '河南省监测对象信息.xlsx' }).click();
+      await page.getByText('本批次由河南省导入，覆盖您的辖区').waitFor();
+      await page.getByText('请联系导入单位（河南省）获取').waitFor();
+      const totals = page.locator('.ant-card', { hasText: '地区总数核查' });
+      await totals.getByText('兰考县').waitFor();
+      expect(await totals.getByText('中牟县').count()).toBe(0);
+      expect(await page.getByRole('link', { name: /下载错误明细/ }).count()).toBe(0);
+      if (phone) expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+      await shot(page, phone ? 'exchange-batch-covering-phone' : 'exchange-batch-covering');
+      await context.close();
+    }
+  });
+
   it('fits a phone screen', async () => {
     const county = await server.harness.createUser({ role: 'county_user', regionCode: regions.lankao });
     const { context, page } = await server.newPage({ width: 390, height: 844 });

@@ -4,6 +4,12 @@ import { AppError } from '../../plugins/errors.ts';
 export const exchangeErrors = {
   batchNotFound: (id: string) =>
     new AppError('exchange.batch_not_found', 404, `导入批次 ${id} 不存在或无权访问`),
+  errorsNotShared: (importingRegion: string) =>
+    new AppError(
+      'exchange.errors_not_shared',
+      403,
+      `该批次由${importingRegion}导入，错误明细含其他地区的数据，仅导入单位可以下载`,
+    ),
   unsupportedFile: (fileName: string) =>
     new AppError(
       'exchange.unsupported_file',

@@ -1,8 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { Database, ImportBatchStatus } from '../../db/database.ts';
-import { withRegionScope } from '../access/region-scope.ts';
-import type { RegionRange } from '../regions/region-code.ts';
+import { regionScopeCondition } from '../access/region-scope.ts';
+import { coveringRegionCodes, type RegionRange } from '../regions/region-code.ts';
 
 /** First key of the session advisory lock an import holds on its batch while it runs. */
 export const batchLockClass = 713_001;
@@ -18,6 +18,9 @@ export interface NewBatch {
   actorUsername: string;
   regionCode: string;
 }
+
+/** Whole, or the covering batch of a region above the caller's, cut down to the caller's counties. */
+export type BatchView = 'full' | 'covering';
 
 export type BatchRecord = Awaited<ReturnType<ExchangeRepository['getById']>> & {};
 
@@ -111,12 +114,31 @@ export class ExchangeRepository {
     return Number(result.numAffectedRows ?? 0);
   }
 
+  /**
+   * The batches a caller may see: those imported within the scope, whole (`view` full), and those a
+   * region above it imported that covered one of its counties (a province import covers every county
+   * of its file), as `covering`: the service shows only the caller's counties of those.
+   */
+  private visibleBatches(scope: RegionRange) {
+    const within = regionScopeCondition(scope, 'import_batches.region_code');
+    // A township or village lies inside its county: the county of the scope counts as covered too.
+    const ownCounty = scope.lo.slice(0, 6).padEnd(12, '0');
+    const covering = sql<SqlBool>`(import_batches.region_code IN (${sql.join(coveringRegionCodes(scope))})
+      AND EXISTS (
+        SELECT 1 FROM (
+          SELECT rpad(county ->> 'countyCode', 12, '0') AS code
+          FROM jsonb_array_elements(import_batches.summary -> 'countyTotals') AS county) AS covered
+        WHERE ${regionScopeCondition(scope, 'covered.code')} OR covered.code = ${ownCounty}))`;
+    return this.db
+      .selectFrom('importBatches')
+      .where((eb) => eb.or([within, covering]))
+      .select(sql<BatchView>`CASE WHEN ${within} THEN 'full' ELSE 'covering' END`.as('view'));
+  }
+
   async search(options: { scope: RegionRange; kind?: string; offset: number; limit: number }) {
-    const base = withRegionScope(
-      this.db.selectFrom('importBatches'),
-      options.scope,
-      'import_batches.region_code',
-    ).$if(options.kind !== undefined, (query) => query.where('importBatches.kind', '=', options.kind ?? ''));
+    const base = this.visibleBatches(options.scope).$if(options.kind !== undefined, (query) =>
+      query.where('importBatches.kind', '=', options.kind ?? ''),
+    );
     const [items, total] = await Promise.all([
       base
         .leftJoin('regions', 'regions.code', 'importBatches.regionCode')
@@ -126,13 +148,16 @@ export class ExchangeRepository {
         .offset(options.offset)
         .limit(options.limit)
         .execute(),
-      base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+      base
+        .clearSelect()
+        .select((eb) => eb.fn.countAll<string>().as('total'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(total.total) };
   }
 
   async getById(options: { scope: RegionRange; id: string }) {
-    return withRegionScope(this.db.selectFrom('importBatches'), options.scope, 'import_batches.region_code')
+    return this.visibleBatches(options.scope)
       .leftJoin('regions', 'regions.code', 'importBatches.regionCode')
       .select([...batchColumns, 'regions.fullName as regionFullName'])
       .where('importBatches.id', '=', options.id)

@@ -231,6 +231,69 @@ describe('imports API', () => {
     expect(batch).toMatchObject({ status: 'failed', summary: null });
     expect(batch.error).toContain('不支持的文件类型');
   });
+
+  it('shows a province import to the regions it covered, cut down to their own counties', async () => {
+    const signInAs = async (role: string, regionCode: string) =>
+      harness.signIn((await harness.createUser({ role, regionCode })).username);
+    const province = await signInAs('province_admin', regions.province);
+    const kaifeng = await signInAs('city_user', regions.kaifeng);
+    const zhengzhou = await signInAs('city_user', regions.zhengzhou);
+
+    // 兰考 and 中牟 in one file, the same ID twice in 兰考: refused with located errors.
+    const rows = [
+      ...buildHousehold({ sequence: 41 }),
+      ...buildHousehold({ sequence: 42, place: 'rongzhuang' }),
+    ];
+    (rows[1] as NationalRow).证件号码 = (rows[0] as NationalRow).证件号码 ?? null;
+    const refusedFile = path.join(directory, '河南省监测对象-有错.xlsx');
+    await writeNationalXlsx(refusedFile, rows);
+    const refusedId = (await upload(province, refusedFile, { year: '2025' })).json().batchId;
+    const whole = await waitForBatch(province, refusedId);
+    expect(whole).toMatchObject({ view: 'full', status: 'failed', summary: { status: 'failed' } });
+    expect(whole.summary.errors.length).toBeGreaterThan(0);
+    const countiesOf = (batch: { summary: { countyTotals: Array<{ countyName: string }> } }) =>
+      batch.summary.countyTotals.map((county) => county.countyName);
+    expect(countiesOf(whole).sort()).toEqual(['中牟县', '兰考县']);
+
+    const covered: Array<[TestClient, string]> = [
+      [lankao, '兰考县'],
+      [kaifeng, '兰考县'],
+      [zhongmou, '中牟县'],
+      [zhengzhou, '中牟县'],
+    ];
+    for (const [client, county] of covered) {
+      const response = await client.get(`/api/imports/${refusedId}`);
+      expect(response.statusCode).toBe(200);
+      const seen = response.json();
+      expect(seen).toMatchObject({ view: 'covering', status: 'failed', regionCode: regions.province });
+      expect(seen.summary.errors).toEqual([]);
+      expect(seen.summary.unknownValues).toEqual([]);
+      expect(countiesOf(seen)).toEqual([county]);
+      const download = await client.get(`/api/imports/${refusedId}/errors.xlsx`);
+      expect(download.statusCode).toBe(403);
+      expect(download.json().message).toContain('仅导入单位可以下载');
+      const list = await client.get('/api/imports?pageSize=50');
+      expect(list.json().items.map((item: { id: string }) => item.id)).toContain(refusedId);
+    }
+    expect((await province.get(`/api/imports/${refusedId}/errors.xlsx`)).statusCode).toBe(200);
+
+    // 中牟 alone: 兰考 and 开封 do not see it, 郑州 and 中牟 do; users without imports:read see no batch.
+    expect((await village.get(`/api/imports/${refusedId}`)).statusCode).toBe(403);
+    const zhongmouFile = path.join(directory, '河南省监测对象-中牟.xlsx');
+    await writeNationalXlsx(zhongmouFile, buildHousehold({ sequence: 43, place: 'rongzhuang' }));
+    const zhongmouId = (await upload(province, zhongmouFile, { year: '2025' })).json().batchId;
+    expect(await waitForBatch(province, zhongmouId)).toMatchObject({ view: 'full', status: 'succeeded' });
+    for (const client of [lankao, kaifeng]) {
+      expect((await client.get(`/api/imports/${zhongmouId}`)).statusCode).toBe(404);
+      const list = await client.get('/api/imports?pageSize=50');
+      expect(list.json().items.map((item: { id: string }) => item.id)).not.toContain(zhongmouId);
+    }
+    for (const client of [zhongmou, zhengzhou]) {
+      const seen = (await client.get(`/api/imports/${zhongmouId}`)).json();
+      expect(seen).toMatchObject({ view: 'covering', status: 'succeeded' });
+      expect(countiesOf(seen)).toEqual(['中牟县']);
+    }
+  });
 });
 
 describe('shouwang import national', () => {

@@ -39,6 +39,7 @@ function toBatch(batch: BatchRecord) {
     startedAt: batch.startedAt.toISOString(),
     finishedAt: batch.finishedAt ? batch.finishedAt.toISOString() : null,
     error: batch.error,
+    view: batch.view,
     summary: summary && typeof summary.batchId === 'string' ? (summary as ImportSummary) : null,
   };
 }
@@ -84,7 +85,7 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
       tags: ['imports'],
-      summary: '导入记录（本辖区的批次，按时间倒序）',
+      summary: '导入记录（本辖区导入的批次，以及上级导入且覆盖本辖区的批次；按时间倒序）',
       querystring: BatchListQuery,
       response: { 200: BatchListSchema },
     },
@@ -111,7 +112,10 @@ export const exchangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['imports'], summary: '下载导入错误明细（xlsx）', params: BatchIdParams },
     config: { access: { permission: 'imports:read', regionBound: true } },
     handler: async (request, reply) => {
-      const batch = await app.exchange.getBatchOrThrow(requirePrincipal(request), request.params.id);
+      const batch = await app.exchange.getBatchWithErrorsOrThrow(
+        requirePrincipal(request),
+        request.params.id,
+      );
       const output = new PassThrough();
       reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

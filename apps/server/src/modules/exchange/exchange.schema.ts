@@ -53,6 +53,11 @@ export const BatchSchema = Type.Object({
   startedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * `full`: imported within the caller's region. `covering`: imported by a region above it and covering
+   * some of its counties; the summary then holds only those counties' totals, no row errors or values.
+   */
+  view: Type.Union([Type.Literal('full'), Type.Literal('covering')]),
   /** Present once the import has finished with a result (not for file-level failures). */
   summary: Type.Union([ImportSummarySchema, Type.Null()]),
 });

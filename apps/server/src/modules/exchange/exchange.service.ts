@@ -11,7 +11,7 @@ import ExcelJS from '../../excel.ts';
 import { AppError } from '../../plugins/errors.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type RegionRange, regionRange, toRegionCode } from '../regions/region-code.ts';
+import { isWithinRange, type RegionRange, regionRange, toRegionCode } from '../regions/region-code.ts';
 import { NationalSyncService, type SyncCounts } from '../registry/national-sync.service.ts';
 import { exchangeErrors } from './exchange.errors.ts';
 import { type BatchRecord, ExchangeRepository } from './exchange.repository.ts';
@@ -194,18 +194,26 @@ export class ExchangeService {
   }
 
   async searchBatches(principal: Principal, options: { page: number; pageSize: number; kind?: string }) {
-    return this.repository.search({
+    const { items, total } = await this.repository.search({
       scope: principal.scope,
       kind: options.kind,
       offset: (options.page - 1) * options.pageSize,
       limit: options.pageSize,
     });
+    return { items: items.map((batch) => cutToScope(batch, principal.scope)), total };
   }
 
   async getBatchOrThrow(principal: Principal, id: string): Promise<BatchRecord> {
     if (!/^\d{1,18}$/.test(id)) throw exchangeErrors.batchNotFound(id);
     const batch = await this.repository.getById({ scope: principal.scope, id });
     if (!batch) throw exchangeErrors.batchNotFound(id);
+    return cutToScope(batch, principal.scope);
+  }
+
+  /** A batch whose row errors the caller may download: one imported within the caller's scope. */
+  async getBatchWithErrorsOrThrow(principal: Principal, id: string): Promise<BatchRecord> {
+    const batch = await this.getBatchOrThrow(principal, id);
+    if (batch.view !== 'full') throw exchangeErrors.errorsNotShared(batch.regionFullName ?? batch.regionCode);
     return batch;
   }
 
@@ -561,4 +569,21 @@ function placeColumnIndexes(layout: NationalFileLayout) {
     village: indexOf('villageName'),
     code: indexOf('regionCode'),
   };
+}
+
+/**
+ * A batch a region above the caller's imported, as the caller may see it: the file, its outcome and the
+ * totals check of the caller's counties. Row errors and unknown values (cells of other counties' rows)
+ * stay with the importing region.
+ */
+function cutToScope(batch: BatchRecord, scope: RegionRange): BatchRecord {
+  if (batch.view === 'full' || !batch.summary) return batch;
+  const summary = batch.summary as Partial<ImportSummary>;
+  if (!Array.isArray(summary.countyTotals)) return { ...batch, summary: {} };
+  const ownCounty = toRegionCode(scope.lo.slice(0, 6));
+  const countyTotals = summary.countyTotals.filter((county) => {
+    const code = toRegionCode(county.countyCode);
+    return isWithinRange(code, scope) || code === ownCounty;
+  });
+  return { ...batch, summary: { ...summary, errors: [], unknownValues: [], countyTotals } };
 }

@@ -8,7 +8,7 @@ import type {
   QualityRunTrigger,
 } from '../../db/database.ts';
 import { regionScopeCondition, withRegionScope } from '../access/region-scope.ts';
-import type { RegionRange } from '../regions/region-code.ts';
+import { coveringRegionCodes, type RegionRange } from '../regions/region-code.ts';
 
 type Executor = Kysely<Database>;
 
@@ -351,7 +351,7 @@ export class QualityRepository {
    * above it (a province run covers every county).
    */
   private visibleRuns(scope: RegionRange, executor: Executor = this.db) {
-    const ancestors = [2, 4, 6, 9].map((digits) => scope.lo.slice(0, digits).padEnd(12, '0'));
+    const ancestors = coveringRegionCodes(scope);
     return executor
       .selectFrom('qualityRuns as r')
       .selectAll('r')

@@ -46,6 +46,14 @@ export function regionRange(code: string, level: RegionLevel = regionLevelOf(cod
   return { lo: toRegionCode(prefix), hi: next.length > digits ? '999999999999~' : toRegionCode(next) };
 }
 
+/**
+ * The codes of the regions above a range's region (province first), and the region's own code when it
+ * is not a village: the regions whose work (a province import, a city's rule run) covers the range.
+ */
+export function coveringRegionCodes(range: RegionRange): string[] {
+  return [2, 4, 6, 9].map((digits) => range.lo.slice(0, digits).padEnd(12, '0'));
+}
+
 export function isWithinRange(code: string, range: RegionRange): boolean {
   return code >= range.lo && code < range.hi;
 }

@@ -58,6 +58,11 @@ export interface ImportBatch {
   startedAt: string;
   finishedAt: string | null;
   error: string | null;
+  /**
+   * `full`: imported within the user's region. `covering`: imported by a region above it; the summary
+   * holds only the user's counties and no row errors.
+   */
+  view: 'full' | 'covering';
   summary: ImportSummary | null;
 }
 

@@ -1,4 +1,4 @@
-import { List, Typography } from 'antd';
+import { List, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { minuteFormat } from '../../../locales/zh-CN/index.ts';
@@ -38,6 +38,9 @@ export function BatchCards({ batches, total, page, pageSize, loading, onPageChan
               {batch.fileName}
             </Link>
             <div style={{ margin: '4px 0' }}>
+              {batch.view === 'covering' && (
+                <Tag color="blue">上级导入（{batch.regionFullName ?? batch.regionCode}）</Tag>
+              )}
               <BatchStatusTag batch={batch} />
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {dayjs(batch.startedAt).format(minuteFormat)} · {batch.actorUsername ?? '—'}

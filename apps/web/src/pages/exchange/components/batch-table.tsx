@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Table, type TableProps, Typography } from 'antd';
+import { Button, Table, type TableProps, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { minuteFormat } from '../../../locales/zh-CN/index.ts';
@@ -38,7 +38,16 @@ const columns: TableProps<ImportBatch>['columns'] = [
     title: '文件',
     dataIndex: 'fileName',
     ellipsis: true,
-    render: (value: string, batch) => <Link to={`/exchange/batches/${batch.id}`}>{value}</Link>,
+    render: (value: string, batch) => (
+      <>
+        {batch.view === 'covering' && (
+          <Tooltip title={`由${batch.regionFullName ?? batch.regionCode}导入，覆盖本辖区`}>
+            <Tag color="blue">上级导入</Tag>
+          </Tooltip>
+        )}
+        <Link to={`/exchange/batches/${batch.id}`}>{value}</Link>
+      </>
+    ),
   },
   {
     title: '状态',
@@ -87,6 +96,13 @@ const columns: TableProps<ImportBatch>['columns'] = [
     key: 'errors',
     width: 150,
     render: (_value, batch) => {
+      if (batch.summary && batch.summary.rowsRejected > 0 && batch.view === 'covering') {
+        return (
+          <Tooltip title="错误明细含其他地区的数据，仅导入单位可以下载">
+            <Typography.Text type="danger">{batch.summary.rowsRejected} 行错误</Typography.Text>
+          </Tooltip>
+        );
+      }
       if (batch.summary && batch.summary.rowsRejected > 0) {
         return (
           <Button

@@ -135,7 +135,11 @@ function Outcome({ batch }: { batch: ImportBatch }) {
         type="error"
         showIcon
         message={`${summary.rowsRejected.toLocaleString('zh-CN')} 行数据有错误，整个文件未导入，台账没有任何改动`}
-        description="请按错误明细在原文件中改正后重新导入；下载的明细列出每一处错误的行号、列和原因。"
+        description={
+          batch.view === 'covering'
+            ? '导入单位按错误明细改正后重新导入。'
+            : '请按错误明细在原文件中改正后重新导入；下载的明细列出每一处错误的行号、列和原因。'
+        }
       />
     );
   }
@@ -159,8 +163,17 @@ function countyTotalsTitle(summary: ImportSummary) {
 /** The result of an import: counts, located errors, unknown columns and values, and the county check. */
 export function ImportResult({ batch }: { batch: ImportBatch }) {
   const summary = batch.summary;
+  const covering = batch.view === 'covering';
   return (
     <Flex vertical gap={16}>
+      {covering && (
+        <Alert
+          type="info"
+          showIcon
+          message={`本批次由${batch.regionFullName ?? batch.regionCode}导入，覆盖您的辖区`}
+          description="台账变化为全批次合计；地区总数核查只列出您辖区的县（市、区）；错误明细和未识别的值含其他地区的数据，仅导入单位可见。"
+        />
+      )}
       <Outcome batch={batch} />
       <Card size="small" title="批次信息">
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }}>
@@ -181,11 +194,21 @@ export function ImportResult({ batch }: { batch: ImportBatch }) {
         </Descriptions>
       </Card>
       {summary?.status === 'succeeded' && (
-        <Card size="small" title={summary.dryRun ? '将发生的变化' : '台账变化'}>
+        <Card
+          size="small"
+          title={`${summary.dryRun ? '将发生的变化' : '台账变化'}${covering ? '（全批次）' : ''}`}
+        >
           <CountsTable summary={summary} />
         </Card>
       )}
-      {summary && summary.rowsRejected > 0 && (
+      {summary && summary.rowsRejected > 0 && covering && (
+        <Card size="small" title={`错误明细（共 ${summary.rowsRejected.toLocaleString('zh-CN')} 行）`}>
+          <Typography.Text type="secondary">
+            错误明细含其他地区的数据，请联系导入单位（{batch.regionFullName ?? batch.regionCode}）获取。
+          </Typography.Text>
+        </Card>
+      )}
+      {summary && summary.rowsRejected > 0 && !covering && (
         <Card
           size="small"
           title={`错误明细（共 ${summary.rowsRejected.toLocaleString('zh-CN')} 行，以下为前 ${summary.errors.length} 条）`}
