@@ -1,10 +1,18 @@
 import type { RuleScope } from '@shouwang/rules';
-import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { Database } from '../../db/database.ts';
+import { regionScopeCondition } from '../access/region-scope.ts';
+import type { RegionRange } from '../regions/region-code.ts';
 
 /** The hits of one custom expression (rule_code, household_id, person_id), from the rule SQL compiler. */
 export type CustomHits = RawBuilder<{ ruleCode: string; householdId: string; personId: string | null }>;
+
+/** A region and its range, as the selection cache keeps and reads it. */
+export interface RangeOfRegion {
+  code: string;
+  range: RegionRange;
+}
 
 export interface CustomMatch {
   hits: CustomHits;
@@ -107,6 +115,12 @@ const personOrder = sql`ORDER BY h.region_code, h.household_no, (p.relation = 'h
  */
 export const interactiveStatementTimeoutMilliseconds = 120_000;
 
+/** How long a selection is read again instead of evaluated: the user reads the counts, then pages. */
+export const selectionLifetimeSeconds = 600;
+
+/** First key of the advisory lock under which one selection is computed. */
+const selectionLockClass = 713_101;
+
 export class CustomStatisticsRepository {
   constructor(
     private readonly db: DB,
@@ -120,6 +134,53 @@ export class CustomStatisticsRepository {
       );
       return work(trx);
     });
+  }
+
+  /**
+   * The hits of a selection as a query over the cache, computed first unless a fresh one is there (taken
+   * less than `selectionLifetimeSeconds` ago and after the last registry change). Requests for the same
+   * key at once compute it once: the second waits on the key's lock and reads what the first stored.
+   * `selectedAt` is when the data was read (the computing transaction's start).
+   */
+  async selection(options: {
+    key: string;
+    region: RangeOfRegion;
+    hits: CustomHits;
+  }): Promise<{ hits: CustomHits; selectedAt: Date }> {
+    const { key } = options;
+    const fresh = sql<SqlBool>`s.created_at > now() - make_interval(secs => ${selectionLifetimeSeconds})
+      AND s.created_at > (SELECT invalidated_at FROM custom_statistic_cache_state)`;
+    const selectedAt = await this.limited(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${selectionLockClass}::int, hashtext(${key}))`.execute(trx);
+      const found = await sql<{ createdAt: Date }>`
+        SELECT s.created_at FROM custom_statistic_selections s WHERE s.key = ${key} AND ${fresh}`.execute(
+        trx,
+      );
+      if (found.rows[0]) return found.rows[0].createdAt;
+      await sql`DELETE FROM custom_statistic_selections s WHERE s.key = ${key} OR NOT (${fresh})`.execute(
+        trx,
+      );
+      const created = await sql<{ createdAt: Date }>`
+        INSERT INTO custom_statistic_selections (key, region_code, hit_count)
+        VALUES (${key}, ${options.region.code}, 0) RETURNING created_at`.execute(trx);
+      const inserted = await sql`
+        INSERT INTO custom_statistic_selection_hits (key, household_id, person_id, region_code)
+        SELECT ${key}, hit.household_id, hit.person_id, h.region_code
+        FROM (${options.hits}) AS hit JOIN households h ON h.id = hit.household_id`.execute(trx);
+      await sql`UPDATE custom_statistic_selections SET hit_count = ${Number(inserted.numAffectedRows ?? 0)}
+        WHERE key = ${key}`.execute(trx);
+      return created.rows[0]?.createdAt ?? new Date();
+    });
+    const hits = sql`SELECT 'CUSTOM'::text AS rule_code, s.household_id, s.person_id
+      FROM custom_statistic_selection_hits s
+      WHERE s.key = ${key} AND ${regionScopeCondition(options.region.range, 's.region_code')}` as CustomHits;
+    return { hits, selectedAt };
+  }
+
+  /** Marks every selection taken so far stale (after a registry change) and drops them. */
+  async forgetSelections(): Promise<void> {
+    await sql`UPDATE custom_statistic_cache_state SET invalidated_at = clock_timestamp()`.execute(this.db);
+    await sql`DELETE FROM custom_statistic_selections`.execute(this.db);
   }
 
   /**

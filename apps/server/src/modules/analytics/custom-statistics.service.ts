@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { labelOf, maskIdNumber, parseYyyymmdd } from '@shouwang/domain';
 import { type CompiledRule, parseRule, type RuleScope } from '@shouwang/rules';
 import type { DB } from '../../db/connection.ts';
 import type { RegionLevel } from '../../db/database.ts';
+import { appVersion } from '../../version.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { ruleHitsQuery } from '../quality/rule-sql.ts';
@@ -204,6 +206,46 @@ export class CustomStatisticsService {
     return { match: { hits, scope: query.scope }, region, year, referenceDate, incomeLine, conditionText };
   }
 
+  /**
+   * The resolved expression's hits, evaluated once and read from the selection cache for a few minutes:
+   * the counts, every page of the list and a second look answer from it (`selectedAt`: when it was read).
+   * Keyed by everything the hits depend on; the caller's access to the region was checked by resolve.
+   */
+  private async selected(
+    query: CustomQuery,
+    resolved: Resolved,
+  ): Promise<{ match: CustomMatch; selectedAt: Date }> {
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          appVersion,
+          query.expression,
+          query.scope,
+          resolved.region.code,
+          resolved.year,
+          resolved.referenceDate,
+          resolved.incomeLine,
+        ]),
+      )
+      .digest('hex');
+    const { hits, selectedAt } = await this.repository
+      .selection({
+        key,
+        region: {
+          code: resolved.region.code,
+          range: regionRange(resolved.region.code, resolved.region.level),
+        },
+        hits: resolved.match.hits,
+      })
+      .catch(this.timedOut);
+    return { match: { ...resolved.match, hits }, selectedAt };
+  }
+
+  /** Empties the selection cache: the registry has changed. */
+  async registryChanged(): Promise<void> {
+    await this.repository.forgetSelections();
+  }
+
   /** Checks the expression, the region (in the caller's scope) and the year without counting anything. */
   async validate(
     caller: Principal,
@@ -217,12 +259,13 @@ export class CustomStatisticsService {
     const resolved = await this.resolve(caller, query);
     const { region } = resolved;
     const childLevel = regionLevels[regionLevels.indexOf(region.level) + 1];
+    const { match, selectedAt } = await this.selected(query, resolved);
     const [children, ancestors, counts] = await Promise.all([
       region.childCount > 0 ? this.regions.listChildren(caller, region.code) : Promise.resolve([]),
       this.regions.listPath(caller, region.code),
       this.repository
         .countByChild({
-          ...resolved.match,
+          ...match,
           digits: childLevel && region.childCount > 0 ? significantDigits[childLevel] : null,
         })
         .catch(this.timedOut),
@@ -256,7 +299,7 @@ export class CustomStatisticsService {
         households: total?.households ?? 0,
         persons: total?.persons ?? 0,
       },
-      dataDate: new Date(),
+      dataDate: selectedAt,
     };
   }
 
@@ -265,9 +308,10 @@ export class CustomStatisticsService {
     query: CustomQuery & { page: number; pageSize: number },
   ): Promise<{ items: CustomPerson[]; total: number; referenceDate: string }> {
     const resolved = await this.resolve(caller, query);
+    const { match } = await this.selected(query, resolved);
     const { items, total } = await this.repository
       .listPersons({
-        ...resolved.match,
+        ...match,
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
       })

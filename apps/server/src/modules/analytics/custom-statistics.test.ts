@@ -204,6 +204,53 @@ describe('GET /api/analytics/custom/persons', () => {
   });
 });
 
+describe('the selection cache', () => {
+  it('answers the counts and pages from one evaluation until the registry changes or it ages', async () => {
+    const db = harness.database.db;
+    // One query of its own, so that no other test's reads share its selection.
+    const malady = { expression: 'health in ["患有大病", "残疾"] and not blank(name)', scope: 'person' };
+    const before = (await county.get(`/api/analytics/custom/counts?${query(malady)}`)).json() as CountView & {
+      dataDate: string;
+    };
+    expect(before.totals).toMatchObject(await plainCounts('illness', '410225'));
+    // A change the registry's listeners are not told of: the selection is read again as it was.
+    const healthy = await db
+      .selectFrom('persons')
+      .select(['id', 'householdId', 'health'])
+      .where('regionCode', 'like', '410225%')
+      .where('status', '=', 'active')
+      .where('health', '=', 'healthy')
+      .where('name', 'is not', null)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('persons').set({ health: 'disabled' }).where('id', '=', healthy.id).execute();
+    try {
+      const cached = (await county.get(`/api/analytics/custom/counts?${query(malady)}`)).json();
+      expect(cached.totals).toEqual(before.totals);
+      expect(cached.dataDate).toBe(before.dataDate);
+      const page = (await county.get(`/api/analytics/custom/persons?${query(malady)}`)).json();
+      expect(page.total).toBe(before.totals.persons);
+
+      // Told of the change, the next count evaluates the expression again.
+      await harness.app.registry.householdsChanged([healthy.householdId]);
+      const changed = (await county.get(`/api/analytics/custom/counts?${query(malady)}`)).json();
+      expect(changed.totals.persons).toBe(before.totals.persons + 1);
+      expect(changed.totals).toMatchObject(await plainCounts('illness', '410225'));
+
+      // A selection older than its lifetime is evaluated anew as well.
+      await db.updateTable('persons').set({ health: 'healthy' }).where('id', '=', healthy.id).execute();
+      await sql`UPDATE custom_statistic_selections SET created_at = created_at - interval '11 minutes'`.execute(
+        db,
+      );
+      const aged = (await county.get(`/api/analytics/custom/counts?${query(malady)}`)).json();
+      expect(aged.totals).toEqual(before.totals);
+    } finally {
+      await db.updateTable('persons').set({ health: healthy.health }).where('id', '=', healthy.id).execute();
+      await harness.app.registry.householdsChanged([healthy.householdId]);
+    }
+  });
+});
+
 describe('exports', () => {
   it('exports every selected person, audited with the expression and row count; ExcelJS and LibreOffice read it', async () => {
     const response = await county.get(

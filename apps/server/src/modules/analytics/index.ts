@@ -19,10 +19,15 @@ export const analyticsModule = fp(
   async (app) => {
     const analytics = new AnalyticsService(app.db, app.regions, app.settings, app.audit);
     app.decorate('analytics', analytics);
-    app.decorate(
-      'customStatistics',
-      new CustomStatisticsService(app.db, app.regions, app.settings, app.audit),
-    );
+    const customStatistics = new CustomStatisticsService(app.db, app.regions, app.settings, app.audit);
+    app.decorate('customStatistics', customStatistics);
+    // Custom statistics keep their selections for a few minutes, until the registry changes.
+    const forgetSelections = () =>
+      customStatistics
+        .registryChanged()
+        .catch((error) => app.log.error({ err: error }, 'custom statistics cache invalidation failed'));
+    app.exchange.onImported(forgetSelections);
+    app.registry.onHouseholdsChanged(forgetSelections);
     // The cube follows the registry after every applied national import: the counties the import
     // touched (those of the file and those it moved households out of), or all of it (see refresh).
     app.exchange.onImported(async (summary) => {
