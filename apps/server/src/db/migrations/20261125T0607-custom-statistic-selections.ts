@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The selection of a custom statistic (定制化统计), kept for a few minutes so that its counts, every page
- * of its person list and its export read it instead of evaluating the expression again: at province
+ * The selection of a custom statistic (定制化统计), kept for a few minutes so that its counts and every
+ * page of its person list read it instead of evaluating the expression again: at province
  * scale a person expression takes ~20 s each time. A selection is keyed by everything its hits depend
  * on (expression, scope, year, reference date, monitoring line, region). A registry change marks every
  * selection taken before it stale (`invalidated_at`), including one still being computed from an older
@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       key text PRIMARY KEY,
       region_code char(12) NOT NULL,
       hit_count bigint NOT NULL,
+      -- NULL until the person list is first asked for: its order is stored then.
+      person_count bigint,
       created_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE UNLOGGED TABLE custom_statistic_selection_hits (
@@ -23,6 +25,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       region_code char(12) NOT NULL
     );
     CREATE INDEX custom_statistic_selection_hits_key_idx ON custom_statistic_selection_hits (key);
+    -- The persons the list shows, numbered in list order: a page is a range of ordinals.
+    CREATE UNLOGGED TABLE custom_statistic_selection_persons (
+      key text NOT NULL REFERENCES custom_statistic_selections (key) ON DELETE CASCADE,
+      ordinal bigint NOT NULL,
+      person_id bigint NOT NULL,
+      region_code char(12) NOT NULL,
+      PRIMARY KEY (key, ordinal)
+    );
     CREATE TABLE custom_statistic_cache_state (
       id boolean PRIMARY KEY DEFAULT true CHECK (id),
       invalidated_at timestamptz NOT NULL
@@ -32,7 +42,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TABLE custom_statistic_cache_state, custom_statistic_selection_hits, custom_statistic_selections`.execute(
-    db,
-  );
+  await sql`DROP TABLE custom_statistic_cache_state, custom_statistic_selection_persons,
+    custom_statistic_selection_hits, custom_statistic_selections`.execute(db);
 }

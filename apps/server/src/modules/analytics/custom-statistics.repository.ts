@@ -146,35 +146,73 @@ export class CustomStatisticsRepository {
     key: string;
     region: RangeOfRegion;
     hits: CustomHits;
-  }): Promise<{ hits: CustomHits; selectedAt: Date }> {
+    scope: RuleScope;
+    /** The person list is asked for: store the list order too. */
+    ordered: boolean;
+  }): Promise<{ hits: CustomHits; selectedAt: Date; persons: number }> {
     const { key } = options;
     const fresh = sql<SqlBool>`s.created_at > now() - make_interval(secs => ${selectionLifetimeSeconds})
       AND s.created_at > (SELECT invalidated_at FROM custom_statistic_cache_state)`;
-    const selectedAt = await this.limited(async (trx) => {
+    const selected = await this.limited(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${selectionLockClass}::int, hashtext(${key}))`.execute(trx);
-      const found = await sql<{ createdAt: Date }>`
-        SELECT s.created_at FROM custom_statistic_selections s WHERE s.key = ${key} AND ${fresh}`.execute(
-        trx,
-      );
-      if (found.rows[0]) return found.rows[0].createdAt;
-      await sql`DELETE FROM custom_statistic_selections s WHERE s.key = ${key} OR NOT (${fresh})`.execute(
-        trx,
-      );
-      const created = await sql<{ createdAt: Date }>`
-        INSERT INTO custom_statistic_selections (key, region_code, hit_count)
-        VALUES (${key}, ${options.region.code}, 0) RETURNING created_at`.execute(trx);
-      const inserted = await sql`
-        INSERT INTO custom_statistic_selection_hits (key, household_id, person_id, region_code)
-        SELECT ${key}, hit.household_id, hit.person_id, h.region_code
-        FROM (${options.hits}) AS hit JOIN households h ON h.id = hit.household_id`.execute(trx);
-      await sql`UPDATE custom_statistic_selections SET hit_count = ${Number(inserted.numAffectedRows ?? 0)}
-        WHERE key = ${key}`.execute(trx);
-      return created.rows[0]?.createdAt ?? new Date();
+      const found = await sql<{ createdAt: Date; personCount: string | null }>`
+        SELECT s.created_at, s.person_count FROM custom_statistic_selections s
+        WHERE s.key = ${key} AND ${fresh}`.execute(trx);
+      let current = found.rows[0];
+      if (!current) {
+        await sql`DELETE FROM custom_statistic_selections s WHERE s.key = ${key} OR NOT (${fresh})`.execute(
+          trx,
+        );
+        const created = await sql<{ createdAt: Date }>`
+          INSERT INTO custom_statistic_selections (key, region_code, hit_count)
+          VALUES (${key}, ${options.region.code}, 0) RETURNING created_at`.execute(trx);
+        const hits = await sql`
+          INSERT INTO custom_statistic_selection_hits (key, household_id, person_id, region_code)
+          SELECT ${key}, hit.household_id, hit.person_id, h.region_code
+          FROM (${options.hits}) AS hit JOIN households h ON h.id = hit.household_id`.execute(trx);
+        await sql`UPDATE custom_statistic_selections SET hit_count = ${Number(hits.numAffectedRows ?? 0)}
+          WHERE key = ${key}`.execute(trx);
+        current = { createdAt: created.rows[0]?.createdAt ?? new Date(), personCount: null };
+      }
+      if (options.ordered && current.personCount === null) {
+        // The list's order, once, when the list is first asked for: a page is then a range of ordinals.
+        const stored = sql`SELECT household_id, person_id FROM custom_statistic_selection_hits WHERE key = ${key}`;
+        const persons = await sql`
+          WITH hit AS (${stored})
+          INSERT INTO custom_statistic_selection_persons (key, ordinal, person_id, region_code)
+          SELECT ${key}, row_number() OVER (${personOrder}), p.id, h.region_code
+          ${personRows({ hits: options.hits, scope: options.scope })}`.execute(trx);
+        const personCount = Number(persons.numAffectedRows ?? 0);
+        await sql`UPDATE custom_statistic_selections SET person_count = ${personCount} WHERE key = ${key}`.execute(
+          trx,
+        );
+        current = { ...current, personCount: String(personCount) };
+      }
+      return current;
     });
     const hits = sql`SELECT 'CUSTOM'::text AS rule_code, s.household_id, s.person_id
       FROM custom_statistic_selection_hits s
       WHERE s.key = ${key} AND ${regionScopeCondition(options.region.range, 's.region_code')}` as CustomHits;
-    return { hits, selectedAt };
+    return { hits, selectedAt: selected.createdAt, persons: Number(selected.personCount ?? 0) };
+  }
+
+  /** One page of a stored selection's persons, in list order, read by their ordinals. */
+  async pageSelection(options: {
+    key: string;
+    region: RangeOfRegion;
+    offset: number;
+    limit: number;
+  }): Promise<CustomPersonRow[]> {
+    const result = await sql<CustomPersonRow>`
+      SELECT ${personColumns}${regionNameLookups}
+      FROM custom_statistic_selection_persons s
+      JOIN persons p ON p.id = s.person_id
+      JOIN households h ON h.id = p.household_id
+      WHERE s.key = ${options.key} AND s.ordinal > ${options.offset}::bigint
+        AND s.ordinal <= ${options.offset + options.limit}::bigint
+        AND ${regionScopeCondition(options.region.range, 's.region_code')}
+      ORDER BY s.ordinal`.execute(this.db);
+    return result.rows;
   }
 
   /** Marks every selection taken so far stale (after a registry change) and drops them. */
@@ -207,25 +245,6 @@ export class CustomStatisticsRepository {
       households: Number(row.households),
       persons: Number(row.persons ?? 0),
     }));
-  }
-
-  /** One page of the selected persons and their total. */
-  async listPersons(
-    options: CustomMatch & { offset: number; limit: number },
-  ): Promise<{ items: CustomPersonRow[]; total: number }> {
-    return this.limited(async (trx) => {
-      // The hits are computed once for both the page and the count.
-      await sql`CREATE TEMPORARY TABLE custom_hits ON COMMIT DROP AS ${options.hits}`.execute(trx);
-      const match = { ...options, hits: sql`SELECT * FROM custom_hits` as CustomHits };
-      const [page, count] = await Promise.all([
-        sql<CustomPersonRow>`WITH hit AS (${match.hits})
-          SELECT ${personColumns}${regionNameLookups} ${personRows(match)}
-          ${personOrder} LIMIT ${options.limit}::int OFFSET ${options.offset}::int`.execute(trx),
-        sql<{ total: string }>`WITH hit AS (${match.hits}) SELECT count(*) AS total
-          FROM (${matchedPersons(match)}) AS m`.execute(trx),
-      ]);
-      return { items: page.rows, total: Number(count.rows[0]?.total ?? 0) };
-    });
   }
 
   /**

@@ -210,11 +210,18 @@ export class CustomStatisticsService {
    * The resolved expression's hits, evaluated once and read from the selection cache for a few minutes:
    * the counts, every page of the list and a second look answer from it (`selectedAt`: when it was read).
    * Keyed by everything the hits depend on; the caller's access to the region was checked by resolve.
+   * `ordered`: the person list is asked for, so its order is stored too (once) and `page` reads it.
    */
   private async selected(
     query: CustomQuery,
     resolved: Resolved,
-  ): Promise<{ match: CustomMatch; selectedAt: Date }> {
+    ordered = false,
+  ): Promise<{
+    match: CustomMatch;
+    selectedAt: Date;
+    page: (offset: number, limit: number) => Promise<CustomPersonRow[]>;
+    persons: number;
+  }> {
     const key = createHash('sha256')
       .update(
         JSON.stringify([
@@ -228,17 +235,19 @@ export class CustomStatisticsService {
         ]),
       )
       .digest('hex');
-    const { hits, selectedAt } = await this.repository
-      .selection({
-        key,
-        region: {
-          code: resolved.region.code,
-          range: regionRange(resolved.region.code, resolved.region.level),
-        },
-        hits: resolved.match.hits,
-      })
+    const region = {
+      code: resolved.region.code,
+      range: regionRange(resolved.region.code, resolved.region.level),
+    };
+    const { hits, selectedAt, persons } = await this.repository
+      .selection({ key, region, hits: resolved.match.hits, scope: resolved.match.scope, ordered })
       .catch(this.timedOut);
-    return { match: { ...resolved.match, hits }, selectedAt };
+    return {
+      match: { ...resolved.match, hits },
+      selectedAt,
+      persons,
+      page: (offset, limit) => this.repository.pageSelection({ key, region, offset, limit }),
+    };
   }
 
   /** Empties the selection cache: the registry has changed. */
@@ -308,17 +317,11 @@ export class CustomStatisticsService {
     query: CustomQuery & { page: number; pageSize: number },
   ): Promise<{ items: CustomPerson[]; total: number; referenceDate: string }> {
     const resolved = await this.resolve(caller, query);
-    const { match } = await this.selected(query, resolved);
-    const { items, total } = await this.repository
-      .listPersons({
-        ...match,
-        offset: (query.page - 1) * query.pageSize,
-        limit: query.pageSize,
-      })
-      .catch(this.timedOut);
+    const selection = await this.selected(query, resolved, true);
+    const items = await selection.page((query.page - 1) * query.pageSize, query.pageSize);
     return {
       items: items.map((row) => toCustomPerson(row, resolved.referenceDate)),
-      total,
+      total: selection.persons,
       referenceDate: resolved.referenceDate,
     };
   }
