@@ -251,6 +251,29 @@ describe('the selection cache', () => {
   });
 });
 
+describe('the selection cache, asked twice at once', () => {
+  it('evaluates the expression once and answers both from it', async () => {
+    const db = harness.database.db;
+    const elders = { expression: 'age >= 70 and not blank(idNumber)', scope: 'person' };
+    await harness.app.customStatistics.registryChanged();
+    const [one, two] = await Promise.all([
+      county.get(`/api/analytics/custom/counts?${query(elders)}`),
+      county.get(`/api/analytics/custom/persons?${query(elders)}`),
+    ]);
+    expect(one.statusCode).toBe(200);
+    expect(two.statusCode).toBe(200);
+    expect(two.json().total).toBe(one.json().totals.persons);
+    // One selection row for the key, its hits stored once.
+    const stored = await sql<{ selections: string; hits: string }>`
+      SELECT count(*) AS selections, sum(hit_count) AS hits FROM custom_statistic_selections`.execute(db);
+    const hits = await sql<{
+      rows: string;
+    }>`SELECT count(*) AS rows FROM custom_statistic_selection_hits`.execute(db);
+    expect(Number(stored.rows[0]?.selections)).toBe(1);
+    expect(Number(hits.rows[0]?.rows)).toBe(Number(stored.rows[0]?.hits));
+  });
+});
+
 describe('exports', () => {
   it('exports every selected person, audited with the expression and row count; ExcelJS and LibreOffice read it', async () => {
     const response = await county.get(
