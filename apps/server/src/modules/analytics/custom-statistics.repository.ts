@@ -215,10 +215,12 @@ export class CustomStatisticsRepository {
     return result.rows;
   }
 
-  /** Marks every selection taken so far stale (after a registry change) and drops them. */
+  /**
+   * Marks every selection taken so far stale (after a registry change). One row written per edit; the
+   * stale selections' rows are deleted by the next selection computed.
+   */
   async forgetSelections(): Promise<void> {
     await sql`UPDATE custom_statistic_cache_state SET invalidated_at = clock_timestamp()`.execute(this.db);
-    await sql`DELETE FROM custom_statistic_selections`.execute(this.db);
   }
 
   /**

@@ -2,7 +2,7 @@ import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { DB } from '../../db/connection.ts';
 import type { Database, ImportBatchStatus } from '../../db/database.ts';
 import { regionScopeCondition } from '../access/region-scope.ts';
-import { coveringRegionCodes, type RegionRange } from '../regions/region-code.ts';
+import { countyCodeOf, coveringRegionCodes, type RegionRange } from '../regions/region-code.ts';
 
 /** First key of the session advisory lock an import holds on its batch while it runs. */
 export const batchLockClass = 713_001;
@@ -122,7 +122,7 @@ export class ExchangeRepository {
   private visibleBatches(scope: RegionRange) {
     const within = regionScopeCondition(scope, 'import_batches.region_code');
     // A township or village lies inside its county: the county of the scope counts as covered too.
-    const ownCounty = scope.lo.slice(0, 6).padEnd(12, '0');
+    const ownCounty = countyCodeOf(scope);
     const covering = sql<SqlBool>`(import_batches.region_code IN (${sql.join(coveringRegionCodes(scope))})
       AND EXISTS (
         SELECT 1 FROM (

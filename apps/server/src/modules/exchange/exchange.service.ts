@@ -11,7 +11,13 @@ import ExcelJS from '../../excel.ts';
 import { AppError } from '../../plugins/errors.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { isWithinRange, type RegionRange, regionRange, toRegionCode } from '../regions/region-code.ts';
+import {
+  countyCodeOf,
+  isWithinRange,
+  type RegionRange,
+  regionRange,
+  toRegionCode,
+} from '../regions/region-code.ts';
 import { NationalSyncService, type SyncCounts } from '../registry/national-sync.service.ts';
 import { exchangeErrors } from './exchange.errors.ts';
 import { type BatchRecord, ExchangeRepository } from './exchange.repository.ts';
@@ -580,7 +586,7 @@ function cutToScope(batch: BatchRecord, scope: RegionRange): BatchRecord {
   if (batch.view === 'full' || !batch.summary) return batch;
   const summary = batch.summary as Partial<ImportSummary>;
   if (!Array.isArray(summary.countyTotals)) return { ...batch, summary: {} };
-  const ownCounty = toRegionCode(scope.lo.slice(0, 6));
+  const ownCounty = countyCodeOf(scope);
   const countyTotals = summary.countyTotals.filter((county) => {
     const code = toRegionCode(county.countyCode);
     return isWithinRange(code, scope) || code === ownCounty;

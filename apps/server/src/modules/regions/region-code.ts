@@ -51,7 +51,12 @@ export function regionRange(code: string, level: RegionLevel = regionLevelOf(cod
  * is not a village: the regions whose work (a province import, a city's rule run) covers the range.
  */
 export function coveringRegionCodes(range: RegionRange): string[] {
-  return [2, 4, 6, 9].map((digits) => range.lo.slice(0, digits).padEnd(12, '0'));
+  return regionLevels.slice(0, -1).map((level) => toRegionCode(range.lo.slice(0, significantDigits[level])));
+}
+
+/** The county code of a range at county level or below (for a city or the province, not a county). */
+export function countyCodeOf(range: RegionRange): string {
+  return toRegionCode(range.lo.slice(0, significantDigits.county));
 }
 
 export function isWithinRange(code: string, range: RegionRange): boolean {
