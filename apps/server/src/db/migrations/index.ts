@@ -18,6 +18,7 @@ import * as rateLimitBuckets from './20261125T0604-rate-limit-buckets.ts';
 import * as qualityRunCoverage from './20261125T0605-quality-run-coverage.ts';
 import * as qualityRunsCoveringIndex from './20261125T0606-quality-runs-covering-index.ts';
 import * as customStatisticSelections from './20261125T0607-custom-statistic-selections.ts';
+import * as householdImportDigests from './20261125T0700-household-import-digests.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they load the same
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T0605-quality-run-coverage': qualityRunCoverage,
   '20261125T0606-quality-runs-covering-index': qualityRunsCoveringIndex,
   '20261125T0607-custom-statistic-selections': customStatisticSelections,
+  '20261125T0700-household-import-digests': householdImportDigests,
 };

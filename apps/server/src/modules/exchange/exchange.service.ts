@@ -24,6 +24,7 @@ import { type BatchRecord, ExchangeRepository } from './exchange.repository.ts';
 import { ImportSession } from './import-session.ts';
 import { type NationalFileLayout, openNationalFile } from './national-file-reader.ts';
 import {
+  importDigestSeed,
   isSyncedColumn,
   NationalStagingRepository,
   type RowErrorRecord,
@@ -380,10 +381,17 @@ export class ExchangeService {
       const hasPersonNo = layout.columns.some((column) => column?.field === 'personNo');
       await staging.insertPlaces();
       await staging.resolvePlaces({ province: this.provinceRange, scope: principal.scope });
-      await staging.buildSyncRows(staged, {
-        parts: typingConnections,
-        run: (parts, work) => session.inParallel(parts, work),
-      });
+      // Where earlier imports left household digests, households whose rows are the same raw cells
+      // (and that nothing has written since) are keyed but not typed, compared or written.
+      const reuseDigests = await this.sync.hasImportDigests(session.db);
+      await staging.buildSyncRows(
+        staged,
+        { parts: typingConnections, run: (parts, work) => session.inParallel(parts, work) },
+        {
+          digestSeed: importDigestSeed(staged, options.year),
+          findUnchanged: reuseDigests ? () => this.sync.findUnchangedHouseholds(session.db) : undefined,
+        },
+      );
       rowsRead = await staging.countRows();
       if (rowsRead === 0) throw exchangeErrors.emptyFile(options.fileName);
       await staging.buildKeys({ hasPersonNo });

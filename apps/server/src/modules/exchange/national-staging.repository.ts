@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type CodeTableName,
   codeTables,
@@ -151,6 +152,41 @@ function preparationOf(column: NationalColumn, trimmed: RawBuilder<unknown>): Ra
  * characters, digits only but for an X in position 18 (a test holds the two to the same answers).
  */
 export const idFormatPattern = '^\\d{17}[\\dX](\\d{2}|\\d{4})?$';
+
+/**
+ * The fields the checks and the matching read: all a row of an unchanged household needs (see
+ * buildSyncRows).
+ */
+const keyFields: ReadonlySet<string> = new Set(['householdNo', 'personNo', 'idNumber', 'relation']);
+
+/**
+ * Bump when the typing of a cell changes in a way the code tables do not show: every stored household
+ * digest then differs, and the next import types every row again.
+ */
+const typingVersion = 1;
+let codeTablesFingerprint: string | undefined;
+
+/**
+ * The seed of the row hashes and household digests of an import: what else, besides a household's raw
+ * cells, decides what its import writes — the statistics year of the income columns, the file's column
+ * layout (which column is which field) and the code tables with their spellings.
+ */
+export function importDigestSeed(columns: StagedColumn[], year: number): bigint {
+  codeTablesFingerprint ??= createHash('sha256')
+    .update(
+      JSON.stringify(
+        Object.keys(codeTables)
+          .sort()
+          .map((table) => [table, codeTables[table as CodeTableName], spellingsOf(table as CodeTableName)]),
+      ),
+    )
+    .digest('hex');
+  const layout = columns.map((item) => [item.index, item.column.field]);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ typingVersion, year, layout, codeTables: codeTablesFingerprint }))
+    .digest();
+  return hash.readBigInt64BE(0);
+}
 
 /** Place columns (县, 乡, 村, 区划代码) are resolved once per distinct place, not staged per row. */
 export const isSyncedColumn = (column: NationalColumn) =>
@@ -343,12 +379,121 @@ export class NationalStagingRepository {
   }
 
   /**
-   * Types every row in one pass: trims, strips `.0`, maps code values through the code tables, parses
-   * dates, months, numbers and yes/no; a value that cannot be read becomes NULL and is listed in
+   * Types the rows: trims, strips `.0`, maps code values through the code tables, parses dates,
+   * months, numbers and yes/no; a value that cannot be read becomes NULL and is listed in
    * `unknown_cells` (header, value) for the summary. Columns the file lacks are NULL.
+   *
+   * Every row also gets `row_hash`, a hash of its raw cells, and every household a digest of its rows
+   * (`sync_household_digests`). With `findUnchanged` (the registry holds digests of earlier imports),
+   * the rows are first keyed and hashed in a cheap pass; `findUnchanged` then names the households
+   * whose digest the registry still holds (`sync_unchanged_households`), and only the other households'
+   * rows are typed in full. Rows of unchanged households carry their keys alone, with `unchanged` set.
    */
-  async buildSyncRows(columns: StagedColumn[], parallel: ParallelRunner) {
-    const staged = new Map(columns.map((item) => [item.column.field, item]));
+  async buildSyncRows(
+    columns: StagedColumn[],
+    parallel: ParallelRunner,
+    options: { digestSeed: bigint; findUnchanged?: () => Promise<void> },
+  ) {
+    const seed = sql.lit(options.digestSeed.toString());
+    if (!options.findUnchanged) {
+      const full = this.typedSelect(columns, { seed });
+      await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${full(sql`true`)} WITH NO DATA`.execute(
+        this.db,
+      );
+      await this.fillInParallel('sync_rows', full, parallel);
+      await this.digestHouseholds('sync_rows', seed);
+    } else {
+      // Every row keyed and hashed; then the rows of households that are not unchanged typed in full.
+      const keys = this.typedSelect(columns, { seed, only: keyFields, ordinal: true });
+      await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${keys(sql`true`)} WITH NO DATA`.execute(
+        this.db,
+      );
+      await this.fillInParallel('sync_rows', keys, parallel);
+      await this.digestHouseholds('sync_rows', seed);
+      await options.findUnchanged();
+      await sql`CREATE UNLOGGED TABLE sync_changed_ordinals (ordinal bigint) ${workTable}`.execute(this.db);
+      await sql`
+        WITH changed AS (
+          DELETE FROM sync_rows
+          WHERE household_no IS NULL
+            OR household_no NOT IN (SELECT household_no FROM sync_unchanged_households)
+          RETURNING ordinal
+        )
+        INSERT INTO sync_changed_ordinals SELECT ordinal FROM changed`.execute(this.db);
+      await sql`ANALYZE sync_changed_ordinals`.execute(this.db);
+      const typed = this.typedSelect(columns, { seed, ordinal: true });
+      await this.fillInParallel(
+        'sync_rows',
+        (part) => typed(sql`${part} AND stage.ordinal IN (SELECT ordinal FROM sync_changed_ordinals)`),
+        parallel,
+      );
+      await sql`DROP TABLE sync_changed_ordinals`.execute(this.db);
+    }
+    await sql`DROP TABLE national_stage`.execute(this.db);
+    // Statistics for the join and grouping keys only: a wide table costs seconds to analyse in full.
+    await sql`ANALYZE sync_rows (row_number, household_no, person_no, id18, region_code, place_id)`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * Fills `table` from the stage on one connection per core, each over its own range of the stage's
+   * pages (a TID range scan): typing is most of the CPU of an import, and PostgreSQL cannot run these
+   * layers in its parallel workers.
+   */
+  private async fillInParallel(
+    table: string,
+    select: (part: RawBuilder<unknown>) => RawBuilder<unknown>,
+    parallel: ParallelRunner,
+  ) {
+    const { rows } = await sql<{ pages: string }>`
+      SELECT pg_relation_size('national_stage') / current_setting('block_size')::int AS pages`.execute(
+      this.db,
+    );
+    const pages = Number(rows[0]?.pages ?? 0);
+    // A small file is typed faster than a second connection opens.
+    const parts = Math.max(1, Math.min(parallel.parts, Math.floor(pages / 16)));
+    const boundary = (part: number) => `(${Math.floor((pages * part) / parts)},0)`;
+    await parallel.run(parts, async (db, part) => {
+      const range = [
+        part > 0 ? sql`stage.ctid >= ${boundary(part)}::tid` : sql`true`,
+        part < parts - 1 ? sql`stage.ctid < ${boundary(part + 1)}::tid` : sql`true`,
+      ];
+      await sql`INSERT INTO ${identifier(table)} ${select(sql.join(range, sql` AND `))}`.execute(db);
+    });
+  }
+
+  /**
+   * One digest per 户编号 of the file: its village and its rows' hashes in row order. Equal digests
+   * mean the same raw cells, in the same layout, for the same statistics year (the seed).
+   */
+  private async digestHouseholds(table: string, seed: RawBuilder<unknown>) {
+    await sql`
+      CREATE TEMP TABLE sync_household_digests AS
+      SELECT household_no,
+        hashtextextended(coalesce(min(region_code), '') || ':' || string_agg(row_hash::text, ','),
+          ${seed}::bigint) AS digest
+      -- One sort of all rows: string_agg's own ORDER BY would sort each household apart.
+      FROM (SELECT household_no, region_code, row_hash FROM ${identifier(table)}
+        WHERE household_no IS NOT NULL ORDER BY household_no, row_number) AS sorted
+      GROUP BY household_no`.execute(this.db);
+    await sql`ANALYZE sync_household_digests`.execute(this.db);
+  }
+
+  /**
+   * The SELECT that types the stage's rows (those matching `part`): every staged column, or with
+   * `only` just those fields (the others NULL), plus the row's place, row number, `row_hash` and, with
+   * `ordinal`, the stage's ordinal.
+   */
+  private typedSelect(
+    columns: StagedColumn[],
+    options: { seed: RawBuilder<unknown>; only?: ReadonlySet<string>; ordinal?: boolean },
+  ) {
+    const staged = new Map(
+      columns
+        .filter((item) => !options.only || options.only.has(item.column.field))
+        .map((item) => [item.column.field, item]),
+    );
     const trimmed: RawBuilder<unknown>[] = [];
     const prepared: RawBuilder<unknown>[] = [];
     const converted: RawBuilder<unknown>[] = [];
@@ -390,26 +535,40 @@ export class NationalStagingRepository {
       unknownCells.length > 0
         ? sql`NULLIF(array_remove(ARRAY[${list(unknownCells)}]::text[], NULL), '{}')`
         : sql`NULL::text[]`;
-    const numberCells = columns
+    const numberCells = [...staged.values()]
       .filter((item) => item.column.kind === 'number')
       .map((item) => sql`coalesce(${identifier(`trimmed.${syncColumnOf(item.column)}`)}, '')`);
     if (numberCells.length > 0) {
       prepared.push(sql`concat_ws(chr(31), ${list(numberCells)}) ~ ${numbersPattern} AS numbers_valid__`);
     }
+    // The row's raw cells, hashed as they are (NULL and '' apart, position by position).
+    const cells = Array.from({ length: this.shape.columnCount }, (_, index) =>
+      identifier(`stage.${stageColumnOf(index)}`),
+    );
+    const rowHash =
+      cells.length > 0
+        ? sql`hash_record_extended(ROW(${list(cells)}), ${options.seed}::bigint)`
+        : sql`0::bigint`;
+    const carried = options.ordinal ? sql`, ordinal` : sql``;
     const withLeading = (items: RawBuilder<unknown>[]) => (items.length > 0 ? sql`, ${list(items)}` : sql``);
     // Layers (trim → prepare → convert), each kept a real subquery by OFFSET 0, so that an expression
     // that uses a value several times reads the layer below instead of recomputing it.
-    const typed = (part: RawBuilder<unknown>) => sql`
+    return (part: RawBuilder<unknown>) => sql`
       SELECT converted.row_number, converted.place_id, converted.region_code,
         ${list(outer)},
         left(converted.id_number, 18) AS id18,
-        ${unknownArray} AS unknown_cells
+        ${unknownArray} AS unknown_cells,
+        converted.row_hash, ${sql.lit(options.only !== undefined)} AS unchanged
+        ${options.ordinal ? sql`, converted.ordinal` : sql``}
       FROM (
-        SELECT prepared.row_number, prepared.place_id, prepared.region_code ${withLeading(converted)}
+        SELECT prepared.row_number, prepared.place_id, prepared.region_code, prepared.row_hash ${carried}
+          ${withLeading(converted)}
         FROM (
-          SELECT trimmed.row_number, trimmed.place_id, trimmed.region_code ${withLeading(prepared)}
+          SELECT trimmed.row_number, trimmed.place_id, trimmed.region_code, trimmed.row_hash ${carried}
+            ${withLeading(prepared)}
           FROM (
-            SELECT ${this.rowNumberOf('stage')} AS row_number, place.place_id, place.village_code AS region_code
+            SELECT ${this.rowNumberOf('stage')} AS row_number, place.place_id, place.village_code AS region_code,
+              ${rowHash} AS row_hash ${options.ordinal ? sql`, stage.ordinal` : sql``}
               ${withLeading(trimmed)}
             FROM national_stage stage
             JOIN national_places place
@@ -424,31 +583,6 @@ export class NationalStagingRepository {
         ) AS prepared
         OFFSET 0
       ) AS converted`;
-    await sql`CREATE UNLOGGED TABLE sync_rows ${workTable} AS ${typed(sql`true`)} WITH NO DATA`.execute(
-      this.db,
-    );
-    // The typing pass is most of the CPU of an import: each connection types its own range of the
-    // stage's pages (a TID range scan), PostgreSQL cannot run these layers in its parallel workers.
-    const { rows } = await sql<{ pages: string }>`
-      SELECT pg_relation_size('national_stage') / current_setting('block_size')::int AS pages`.execute(
-      this.db,
-    );
-    const pages = Number(rows[0]?.pages ?? 0);
-    // A small file is typed faster than a second connection opens.
-    const parts = Math.max(1, Math.min(parallel.parts, Math.floor(pages / 16)));
-    const boundary = (part: number) => `(${Math.floor((pages * part) / parts)},0)`;
-    await parallel.run(parts, async (db, part) => {
-      const range = [
-        part > 0 ? sql`stage.ctid >= ${boundary(part)}::tid` : sql`true`,
-        part < parts - 1 ? sql`stage.ctid < ${boundary(part + 1)}::tid` : sql`true`,
-      ];
-      await sql`INSERT INTO sync_rows ${typed(sql.join(range, sql` AND `))}`.execute(db);
-    });
-    await sql`DROP TABLE national_stage`.execute(this.db);
-    // Statistics for the join and grouping keys only: a wide table costs seconds to analyse in full.
-    await sql`ANALYZE sync_rows (row_number, household_no, person_no, id18, region_code, place_id)`.execute(
-      this.db,
-    );
   }
 
   /** Values that could not be read, per column, most frequent first. */

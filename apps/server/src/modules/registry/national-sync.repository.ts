@@ -65,8 +65,13 @@ export class NationalSyncRepository {
 
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * The sync's own writes keep the household import digests themselves (writeDigests): the setting
+   * tells the registry's triggers, which forget a household's digest on any other write, to let them be.
+   */
   async begin() {
     await sql`BEGIN`.execute(this.db);
+    await sql`SET LOCAL shouwang.national_sync = 'on'`.execute(this.db);
   }
 
   async commit() {
@@ -166,7 +171,7 @@ export class NationalSyncRepository {
       CREATE TEMP TABLE sync_households ON COMMIT DROP AS
       SELECT k.household_no, k.region_code, k.key_row_number,
         coalesce(h.id, nextval('households_id_seq')) AS household_id,
-        h.id IS NULL AS is_new
+        h.id IS NULL AS is_new, r.unchanged
         ${carried.length > 0 ? sql`, ${list(carried.map((column) => columnOf('r', column)))}` : sql``}
       FROM sync_household_keys k
       JOIN sync_rows r ON r.row_number = k.key_row_number
@@ -206,7 +211,7 @@ export class NationalSyncRepository {
       CREATE TEMP TABLE sync_persons ON COMMIT DROP AS
       SELECT r.row_number, r.household_no, sh.household_id, sh.region_code,
         coalesce(m.person_id, nextval('persons_id_seq')) AS person_id,
-        m.person_id IS NULL AS is_new
+        m.person_id IS NULL AS is_new, r.unchanged
         ${carried.length > 0 ? sql`, ${list(carried)}` : sql``}
       FROM sync_rows r
       JOIN sync_households sh ON sh.household_no = r.household_no
@@ -239,9 +244,8 @@ export class NationalSyncRepository {
       FROM sync_households sh
       JOIN households h ON h.id = sh.household_id
       CROSS JOIN LATERAL (VALUES ${changes.values}) AS change (field, old_value, new_value, changed)
-      WHERE NOT sh.is_new AND (${changes.anyChanged} OR h.status <> 'active') AND change.changed`.execute(
-      this.db,
-    );
+      WHERE NOT sh.is_new AND NOT sh.unchanged AND (${changes.anyChanged} OR h.status <> 'active')
+        AND change.changed`.execute(this.db);
     await sql`
       UPDATE households h
       SET ${list(fields.map((field) => sql`${raw(field.column)} = ${columnOf('sh', field.column)}`))},
@@ -277,7 +281,7 @@ export class NationalSyncRepository {
       FROM sync_persons sp
       JOIN persons p ON p.id = sp.person_id
       CROSS JOIN LATERAL (VALUES ${changes.values}) AS change (field, old_value, new_value, changed)
-      WHERE NOT sp.is_new
+      WHERE NOT sp.is_new AND NOT sp.unchanged
         AND (${changes.anyChanged} OR p.household_id IS DISTINCT FROM sp.household_id OR p.status = 'absent')
         AND change.changed`.execute(this.db);
     await sql`
@@ -310,7 +314,9 @@ export class NationalSyncRepository {
       FROM sync_households sh
       LEFT JOIN household_incomes i ON i.household_id = sh.household_id AND i.year = ${context.year}::int
       CROSS JOIN LATERAL (VALUES ${changes.values}) AS change (field, old_value, new_value, changed)
-      WHERE NOT sh.is_new AND (${changes.anyChanged}) AND change.changed`.execute(this.db);
+      WHERE NOT sh.is_new AND NOT sh.unchanged AND (${changes.anyChanged}) AND change.changed`.execute(
+      this.db,
+    );
     await sql`
       INSERT INTO household_incomes (household_id, year, region_code, ${list(columns)})
       SELECT sh.household_id, ${context.year}::int, sh.region_code, ${list(columns)}
@@ -347,7 +353,7 @@ export class NationalSyncRepository {
           string_agg(risk.position || ':' || risk.risk_type, ',' ORDER BY risk.position) AS keyed,
           string_agg(risk.risk_type, ',' ORDER BY risk.position) AS risks
         FROM sync_households sh CROSS JOIN LATERAL ${fileRisks}
-        WHERE risk.risk_type IS NOT NULL AND NOT sh.is_new
+        WHERE risk.risk_type IS NOT NULL AND NOT sh.is_new AND NOT sh.unchanged
         GROUP BY sh.household_id
       ),
       registry_risks AS (
@@ -355,14 +361,16 @@ export class NationalSyncRepository {
           string_agg(hr.position || ':' || hr.risk_type, ',' ORDER BY hr.position) AS keyed,
           string_agg(hr.risk_type, ',' ORDER BY hr.position) AS risks
         FROM household_risks hr
-        WHERE hr.household_id IN (SELECT household_id FROM sync_households WHERE NOT is_new)
+        WHERE hr.household_id IN (SELECT household_id FROM sync_households WHERE NOT is_new AND NOT unchanged)
         GROUP BY hr.household_id
       )
       SELECT sh.household_id, sh.region_code, registry.risks AS old_value, file.risks AS new_value
       FROM sync_households sh
       LEFT JOIN file_risks file ON file.household_id = sh.household_id
       LEFT JOIN registry_risks registry ON registry.household_id = sh.household_id
-      WHERE NOT sh.is_new AND file.keyed IS DISTINCT FROM registry.keyed`.execute(this.db);
+      WHERE NOT sh.is_new AND NOT sh.unchanged AND file.keyed IS DISTINCT FROM registry.keyed`.execute(
+      this.db,
+    );
     await sql`DELETE FROM household_risks WHERE household_id IN (SELECT household_id FROM risk_changes)`.execute(
       this.db,
     );
@@ -386,7 +394,7 @@ export class NationalSyncRepository {
         categories.map((category) => sql`(${category.category}, ${columnOf('sh', category.column)})`),
       )}) AS measure (category, list)
       CROSS JOIN LATERAL regexp_split_to_table(measure.list, '[,，、;；]') AS item
-      WHERE measure.list IS NOT NULL AND btrim(item, ' 　') <> ''`.execute(this.db);
+      WHERE NOT sh.unchanged AND measure.list IS NOT NULL AND btrim(item, ' 　') <> ''`.execute(this.db);
     await sql`
       CREATE TEMP TABLE measure_changes ON COMMIT DROP AS
       WITH file_lists AS (
@@ -396,7 +404,7 @@ export class NationalSyncRepository {
       registry_lists AS (
         SELECT hm.household_id, hm.category, string_agg(hm.value, ',' ORDER BY hm.value) AS list
         FROM household_measures hm
-        WHERE hm.household_id IN (SELECT household_id FROM sync_households WHERE NOT is_new)
+        WHERE hm.household_id IN (SELECT household_id FROM sync_households WHERE NOT is_new AND NOT unchanged)
           AND hm.category IN (${list(categories.map((category) => sql`${category.category}`))})
         GROUP BY hm.household_id, hm.category
       )
@@ -452,6 +460,55 @@ export class NationalSyncRepository {
     await sql`
       UPDATE households SET status = 'absent', updated_at = now(), last_batch_id = ${context.batchId}
       WHERE id IN (SELECT household_id FROM absent_households)`.execute(this.db);
+  }
+
+  /**
+   * The digest of every household the snapshot wrote or found equal field by field: the next import
+   * of the same rows types and compares none of them. A household with a value that could not be read
+   * keeps none (its rows must be read again to report it), nor does one marked absent, or one with a
+   * member marked absent. Households skipped as unchanged keep theirs.
+   */
+  async writeDigests() {
+    await sql`
+      DELETE FROM household_import_digests
+      WHERE household_id IN (SELECT household_id FROM absent_households UNION ALL
+        SELECT household_id FROM absent_persons)`.execute(this.db);
+    await sql`
+      DELETE FROM household_import_digests
+      WHERE household_id IN (SELECT sh.household_id FROM sync_households sh
+        WHERE sh.household_no IN (SELECT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL))`.execute(
+      this.db,
+    );
+    await sql`
+      INSERT INTO household_import_digests (household_id, digest)
+      SELECT sh.household_id, d.digest
+      FROM sync_households sh
+      JOIN sync_household_digests d ON d.household_no = sh.household_no
+      WHERE NOT sh.unchanged
+        AND sh.household_no NOT IN (SELECT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL)
+      ON CONFLICT (household_id) DO UPDATE SET digest = EXCLUDED.digest`.execute(this.db);
+  }
+
+  /**
+   * The snapshot's households whose digest the registry still holds: nothing has written them since
+   * an import of exactly these rows (see the migration household-import-digests).
+   */
+  async findUnchangedHouseholds() {
+    await sql`
+      CREATE TEMP TABLE sync_unchanged_households AS
+      SELECT d.household_no
+      FROM sync_household_digests d
+      JOIN households h ON h.household_no = d.household_no
+      JOIN household_import_digests stored ON stored.household_id = h.id AND stored.digest = d.digest`.execute(
+      this.db,
+    );
+    await sql`ANALYZE sync_unchanged_households`.execute(this.db);
+  }
+
+  async hasImportDigests() {
+    const { rows } = await sql<{ present: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM household_import_digests) AS present`.execute(this.db);
+    return rows[0]?.present === true;
   }
 
   /** One history row per changed field, and one `_created` row per new household or person. */

@@ -13,9 +13,19 @@ import { NationalSyncRepository } from './national-sync.repository.ts';
  *   national column named by {@link syncColumnOf} (codes already mapped, blanks NULL);
  * - `sync_household_keys`: one row per household — `household_no`, `region_code`, `key_row_number`
  *   (the row whose household columns count: the first 户主 row, else the first row);
- * - `sync_errors`: `row_number`, `column_name`, `value`, `reason` — located row errors.
+ * - `sync_errors`: `row_number`, `column_name`, `value`, `reason` — located row errors;
+ * - `sync_household_digests`: `household_no`, `digest` — a hash of the household's raw rows, its
+ *   village and the import's seed (year, column layout, code tables);
+ * - each row's `unchanged`: true where the household's digest matched the registry's (see
+ *   findUnchangedHouseholds), and then only its keys (`household_no`, `person_no`, `id_number`, `id18`,
+ *   `relation`, `region_code`) are typed: the sync neither compares nor writes such a household.
  */
-export const syncTables = { rows: 'sync_rows', householdKeys: 'sync_household_keys', errors: 'sync_errors' };
+export const syncTables = {
+  rows: 'sync_rows',
+  householdKeys: 'sync_household_keys',
+  errors: 'sync_errors',
+  householdDigests: 'sync_household_digests',
+};
 
 /** The column of `sync_rows` (and of the registry table) holding a national column. */
 export function syncColumnOf(column: Pick<NationalColumn, 'field'>): string {
@@ -111,6 +121,22 @@ export class NationalSyncService {
     return new NationalSyncRepository(session).insertOutOfScopeHouseholdErrors(options);
   }
 
+  /**
+   * Whether any household holds an import digest: only then can a snapshot have unchanged households,
+   * and is the cheap keying pass before the typing worth its cost.
+   */
+  async hasImportDigests(session: Kysely<Database>) {
+    return new NationalSyncRepository(session).hasImportDigests();
+  }
+
+  /**
+   * Names in `sync_unchanged_households` the households of the snapshot (`sync_household_digests`)
+   * that no write has touched since an import of exactly the same rows.
+   */
+  async findUnchangedHouseholds(session: Kysely<Database>) {
+    await new NationalSyncRepository(session).findUnchangedHouseholds();
+  }
+
   /** Active households and persons per covered county, as the registry holds them now. */
   async countActiveByCounty(session: Kysely<Database>, coverage: SyncCoverage[]) {
     return new NationalSyncRepository(session).countActiveByCounty({ coverage });
@@ -152,6 +178,7 @@ export class NationalSyncService {
       if (!options.dryRun) await repository.restoreDeferredIndexes({ except: ['field_history'] });
       await repository.markAbsent(context);
       const historyRows = await repository.writeHistory(context);
+      if (!options.dryRun) await repository.writeDigests();
       const counts = await repository.countChanges();
       const platformTotals = await repository.countActiveByCounty(context);
       if (!options.dryRun) await repository.restoreDeferredIndexes({ except: [] });
