@@ -420,13 +420,16 @@ export class NationalStagingRepository {
           RETURNING ordinal
         )
         INSERT INTO sync_changed_ordinals SELECT ordinal FROM changed`.execute(this.db);
-      await sql`ANALYZE sync_changed_ordinals`.execute(this.db);
-      const typed = this.typedSelect(columns, { seed, ordinal: true });
-      await this.fillInParallel(
-        'sync_rows',
-        (part) => typed(sql`${part} AND stage.ordinal IN (SELECT ordinal FROM sync_changed_ordinals)`),
-        parallel,
-      );
+      const changed = await sql`SELECT 1 FROM sync_changed_ordinals LIMIT 1`.execute(this.db);
+      if (changed.rows.length > 0) {
+        await sql`ANALYZE sync_changed_ordinals`.execute(this.db);
+        const typed = this.typedSelect(columns, { seed, ordinal: true });
+        await this.fillInParallel(
+          'sync_rows',
+          (part) => typed(sql`${part} AND stage.ordinal IN (SELECT ordinal FROM sync_changed_ordinals)`),
+          parallel,
+        );
+      }
       await sql`DROP TABLE sync_changed_ordinals`.execute(this.db);
     }
     await sql`DROP TABLE national_stage`.execute(this.db);
@@ -677,7 +680,7 @@ export class NationalStagingRepository {
         (household.heads > 1 AND r.relation = 'head' AND r.row_number <> household.key_row_number,
           ${headers.relation ?? '与户主关系'}, '户主',
           '户编号 ' || r.household_no || ' 有多个户主（第 ' || household.key_row_number || ' 行已是户主）'),
-        (r.id_number IS NOT NULL AND r.id_number !~ ${idFormatPattern},
+        (NOT r.unchanged AND r.id_number IS NOT NULL AND r.id_number !~ ${idFormatPattern},
           ${headers.idNumber ?? '证件号码'}, r.id_number,
           '证件号码格式不正确：应为 18 位（末位可为 X），或 20、22 位的残疾人证号'),
         (duplicate_id.first_row_number <> r.row_number, ${headers.idNumber ?? '证件号码'}, r.id_number,
@@ -687,7 +690,8 @@ export class NationalStagingRepository {
         (r.person_no IS NULL AND r.id_number IS NULL, ${headers.idNumber ?? '证件号码'}, NULL, ${unidentified})
       ) AS problem (failed, column_name, value, reason)
       WHERE (place.problem IS NOT NULL OR r.household_no IS NULL OR household.household_no IS NOT NULL
-          OR (r.id_number IS NOT NULL AND r.id_number !~ ${idFormatPattern})
+          -- An unchanged household's rows passed this check when its digest was written.
+          OR (NOT r.unchanged AND r.id_number IS NOT NULL AND r.id_number !~ ${idFormatPattern})
           OR duplicate_id.id18 IS NOT NULL OR duplicate_number.person_no IS NOT NULL
           OR (r.person_no IS NULL AND r.id_number IS NULL))
         AND problem.failed`.execute(this.db);

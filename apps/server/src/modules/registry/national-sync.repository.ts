@@ -470,22 +470,20 @@ export class NationalSyncRepository {
    */
   async writeDigests() {
     await sql`
-      DELETE FROM household_import_digests
-      WHERE household_id IN (SELECT household_id FROM absent_households UNION ALL
-        SELECT household_id FROM absent_persons)`.execute(this.db);
+      CREATE TEMP TABLE unreadable_households ON COMMIT DROP AS
+      SELECT DISTINCT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL`.execute(this.db);
     await sql`
       DELETE FROM household_import_digests
-      WHERE household_id IN (SELECT sh.household_id FROM sync_households sh
-        WHERE sh.household_no IN (SELECT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL))`.execute(
-      this.db,
-    );
+      WHERE household_id IN (SELECT household_id FROM absent_households UNION ALL
+        SELECT household_id FROM absent_persons UNION ALL
+        SELECT sh.household_id FROM sync_households sh
+        WHERE sh.household_no IN (SELECT household_no FROM unreadable_households))`.execute(this.db);
     await sql`
       INSERT INTO household_import_digests (household_id, digest)
       SELECT sh.household_id, d.digest
       FROM sync_households sh
       JOIN sync_household_digests d ON d.household_no = sh.household_no
-      WHERE NOT sh.unchanged
-        AND sh.household_no NOT IN (SELECT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL)
+      WHERE NOT sh.unchanged AND sh.household_no NOT IN (SELECT household_no FROM unreadable_households)
       ON CONFLICT (household_id) DO UPDATE SET digest = EXCLUDED.digest`.execute(this.db);
   }
 
