@@ -187,3 +187,21 @@ describe('household import digests', () => {
     expect((await householdByNo(third)).status).toBe('active');
   });
 });
+
+describe('checks across rows with unchanged households', () => {
+  it("finds a new row's ID on a row of an unchanged household, and locates it there", async () => {
+    const newcomer = buildHousehold({ sequence: 9, members: 1 });
+    const taken = rows()[1] as NationalRow;
+    (newcomer[0] as NationalRow).证件号码 = taken.证件号码;
+    const file = fileIn('duplicate.csv');
+    // The new household first: the row of the unchanged household is the second to carry the ID.
+    await writeNationalCsv(file, [...newcomer, ...rows()]);
+
+    const summary = await importFile(file, { year: 2026 });
+
+    expect(summary.status).toBe('failed');
+    expect(summary.errors).toEqual([
+      expect.objectContaining({ row: 4, column: '证件号码', reason: '证件号码与第 2 行重复' }),
+    ]);
+  });
+});

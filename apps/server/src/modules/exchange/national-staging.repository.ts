@@ -652,10 +652,17 @@ export class NationalStagingRepository {
     const unidentified = options.hasPersonNo
       ? '人编号和证件号码都为空，无法识别该成员'
       : '证件号码为空且文件没有人编号列，无法识别该成员';
+    // A row of an unchanged household can only fail with the file as a whole: a bad place, a bad
+    // household or a key another row shares. Where there is none of those, only typed rows are read.
+    const { rows: crossRow } = await sql<{ found: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM national_places WHERE problem IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM bad_households) OR EXISTS (SELECT 1 FROM duplicate_ids)
+        OR EXISTS (SELECT 1 FROM duplicate_person_numbers) AS found`.execute(this.db);
+    const rows = crossRow[0]?.found ? sql`sync_rows` : sql`(SELECT * FROM sync_rows WHERE NOT unchanged)`;
     await sql`
       INSERT INTO sync_errors (row_number, column_name, value, reason)
       SELECT r.row_number, problem.column_name, problem.value, problem.reason
-      FROM sync_rows r
+      FROM ${rows} r
       JOIN national_places place ON place.place_id = r.place_id
       LEFT JOIN bad_households household ON household.household_no = r.household_no
       LEFT JOIN duplicate_ids duplicate_id ON duplicate_id.id18 = r.id18
