@@ -192,7 +192,7 @@ describe('checks across rows with unchanged households', () => {
   it("finds a new row's ID on a row of an unchanged household, and locates it there", async () => {
     const newcomer = buildHousehold({ sequence: 9, members: 1 });
     const taken = rows()[1] as NationalRow;
-    (newcomer[0] as NationalRow).证件号码 = taken.证件号码;
+    (newcomer[0] as NationalRow).证件号码 = taken.证件号码 ?? null;
     const file = fileIn('duplicate.csv');
     // The new household first: the row of the unchanged household is the second to carry the ID.
     await writeNationalCsv(file, [...newcomer, ...rows()]);

@@ -505,11 +505,12 @@ export class NationalStagingRepository {
     for (const column of nationalColumns.filter(isSyncedColumn)) {
       const name = syncColumnOf(column);
       const item = staged.get(column.field);
-      outer.push(identifier(`converted.${name}`));
       if (!item) {
-        converted.push(sql`NULL::${sql.raw(syncTypeOf(column.kind))} AS ${identifier(name)}`);
+        // Written in the outermost layer only: the layers below carry what is typed.
+        outer.push(sql`NULL::${sql.raw(syncTypeOf(column.kind))} AS ${identifier(name)}`);
         continue;
       }
+      outer.push(identifier(`converted.${name}`));
       const tracked = trackedKinds(column);
       trimmed.push(
         sql`${trimmedOf(identifier(`stage.${stageColumnOf(item.index)}`))} AS ${identifier(name)}`,
