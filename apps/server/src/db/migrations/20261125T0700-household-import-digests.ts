@@ -10,6 +10,11 @@ import { type Kysely, sql } from 'kysely';
  * its members, incomes, risks or measures deletes its digest (row triggers), except the national
  * sync's own writes, which set `shouwang.national_sync` for their transaction and keep the digests
  * themselves.
+ *
+ * Each forgetting is also logged (`household_digest_forgets`): a write that commits while a sync is
+ * applying, after the sync compared the household but before it stored the digest, would otherwise be
+ * covered by a digest that no longer describes the registry. The sync stores no digest for a household
+ * logged since it began, and prunes the log up to where it began.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -17,14 +22,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       household_id bigint PRIMARY KEY,
       digest bigint NOT NULL
     );
+    CREATE TABLE household_digest_forgets (
+      id bigserial PRIMARY KEY,
+      household_id bigint NOT NULL
+    );
 
     CREATE FUNCTION forget_household_import_digest() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP <> 'INSERT' THEN
         DELETE FROM household_import_digests WHERE household_id = OLD.id;
-      END IF;
-      IF TG_OP <> 'DELETE' THEN
-        DELETE FROM household_import_digests WHERE household_id = NEW.id;
+        INSERT INTO household_digest_forgets (household_id) VALUES (OLD.id);
       END IF;
       RETURN NULL;
     END $$;
@@ -33,15 +40,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     BEGIN
       IF TG_OP <> 'INSERT' THEN
         DELETE FROM household_import_digests WHERE household_id = OLD.household_id;
+        INSERT INTO household_digest_forgets (household_id) VALUES (OLD.household_id);
       END IF;
       IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.household_id IS DISTINCT FROM OLD.household_id) THEN
         DELETE FROM household_import_digests WHERE household_id = NEW.household_id;
+        INSERT INTO household_digest_forgets (household_id) VALUES (NEW.household_id);
       END IF;
       RETURN NULL;
     END $$;
 
+    -- A new household has no digest to forget.
     CREATE TRIGGER households_forget_import_digest
-      AFTER INSERT OR UPDATE OR DELETE ON households FOR EACH ROW
+      AFTER UPDATE OR DELETE ON households FOR EACH ROW
       WHEN (current_setting('shouwang.national_sync', true) IS DISTINCT FROM 'on')
       EXECUTE FUNCTION forget_household_import_digest();
   `.execute(db);
@@ -67,6 +77,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP FUNCTION forget_member_import_digest();
     DROP FUNCTION forget_household_import_digest();
+    DROP TABLE household_digest_forgets;
     DROP TABLE household_import_digests;
   `.execute(db);
 }

@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { NationalSyncRepository } from '../registry/national-sync.repository.ts';
 import { buildHousehold, type NationalRow, writeNationalCsv } from './fixtures/national-file-builder.ts';
 
 let harness: TestApp;
@@ -203,5 +204,40 @@ describe('checks across rows with unchanged households', () => {
     expect(summary.errors).toEqual([
       expect.objectContaining({ row: 4, column: '证件号码', reason: '证件号码与第 2 行重复' }),
     ]);
+  });
+});
+
+describe('a write while a sync applies', () => {
+  it('keeps no digest for a household written after the sync compared it', async () => {
+    const changed = rows();
+    for (const row of changed) if (row.户编号 === first) row.户类型 = '一般农户';
+    const file = fileIn('type-changed.csv');
+    await writeNationalCsv(file, changed);
+    const household = await householdByNo(first);
+    // A cadre's write that commits after the sync's comparisons, just before it stores the digests.
+    const writeDigests = NationalSyncRepository.prototype.writeDigests;
+    const spy = vi
+      .spyOn(NationalSyncRepository.prototype, 'writeDigests')
+      .mockImplementationOnce(async function (this: NationalSyncRepository, options) {
+        await harness.database.db
+          .updateTable('persons')
+          .set({ health: 'disabled' })
+          .where('personNo', '=', personNoOf(1))
+          .execute();
+        return writeDigests.call(this, options);
+      });
+
+    const applied = await importFile(file, { year: 2026 });
+    spy.mockRestore();
+
+    expect(applied.households.updated).toBe(1);
+    const { rows: digests } = await sql<{ householdId: string }>`
+      SELECT household_id FROM household_import_digests WHERE household_id = ${household.id}`.execute(
+      harness.database.db,
+    );
+    expect(digests).toEqual([]);
+    const again = await importFile(file, { year: 2026 });
+    expect(again.persons.updated).toBe(1);
+    expect((await personByNo(personNoOf(1))).health).toBe('chronic_illness');
   });
 });

@@ -468,7 +468,7 @@ export class NationalSyncRepository {
    * keeps none (its rows must be read again to report it), nor does one marked absent, or one with a
    * member marked absent. Households skipped as unchanged keep theirs.
    */
-  async writeDigests() {
+  async writeDigests(options: { forgetsMark: string }) {
     await sql`
       CREATE TEMP TABLE unreadable_households ON COMMIT DROP AS
       SELECT DISTINCT household_no FROM sync_rows WHERE unknown_cells IS NOT NULL`.execute(this.db);
@@ -484,7 +484,23 @@ export class NationalSyncRepository {
       FROM sync_households sh
       JOIN sync_household_digests d ON d.household_no = sh.household_no
       WHERE NOT sh.unchanged AND sh.household_no NOT IN (SELECT household_no FROM unreadable_households)
+        -- Written by someone else while this sync ran: the registry may no longer be what it compared.
+        AND sh.household_id NOT IN (SELECT household_id FROM household_digest_forgets WHERE id > ${options.forgetsMark}::bigint)
       ON CONFLICT (household_id) DO UPDATE SET digest = EXCLUDED.digest`.execute(this.db);
+    await sql`DELETE FROM household_digest_forgets WHERE id <= ${options.forgetsMark}::bigint`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * Where the log of forgotten digests stands as the sync begins to compare: a household logged after
+   * this point may have changed after the sync compared it (see writeDigests).
+   */
+  async markDigestForgets(): Promise<string> {
+    const { rows } = await sql<{ mark: string }>`
+      SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS mark
+      FROM household_digest_forgets_id_seq`.execute(this.db);
+    return rows[0]?.mark ?? '0';
   }
 
   /**

@@ -162,6 +162,7 @@ export class NationalSyncService {
     await repository.begin();
     try {
       await repository.lockNationalSync();
+      const forgetsMark = await repository.markDigestForgets();
       // A dry run takes no table locks; it rolls back what it wrote.
       if (!options.dryRun) await repository.deferIndexesOfEmptyTables();
       await repository.matchHouseholds(context);
@@ -178,7 +179,7 @@ export class NationalSyncService {
       if (!options.dryRun) await repository.restoreDeferredIndexes({ except: ['field_history'] });
       await repository.markAbsent(context);
       const historyRows = await repository.writeHistory(context);
-      if (!options.dryRun) await repository.writeDigests();
+      if (!options.dryRun) await repository.writeDigests({ forgetsMark });
       const counts = await repository.countChanges();
       const platformTotals = await repository.countActiveByCounty(context);
       if (!options.dryRun) await repository.restoreDeferredIndexes({ except: [] });
