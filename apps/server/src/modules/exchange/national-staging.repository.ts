@@ -473,12 +473,13 @@ export class NationalStagingRepository {
   private async digestHouseholds(table: string, seed: RawBuilder<unknown>) {
     await sql`
       CREATE TEMP TABLE sync_household_digests AS
-      SELECT household_no,
+      SELECT household_no COLLATE "default" AS household_no,
         hashtextextended(coalesce(min(region_code), '') || ':' || string_agg(row_hash::text, ','),
           ${seed}::bigint) AS digest
-      -- One sort of all rows: string_agg's own ORDER BY would sort each household apart.
-      FROM (SELECT household_no, region_code, row_hash FROM ${identifier(table)}
-        WHERE household_no IS NOT NULL ORDER BY household_no, row_number) AS sorted
+      -- One sort of all rows (string_agg's own ORDER BY would sort each household apart), by bytes:
+      -- the database's collation would compare every pair of 户编号 through the C library.
+      FROM (SELECT household_no COLLATE "C" AS household_no, region_code, row_hash FROM ${identifier(table)}
+        WHERE household_no IS NOT NULL ORDER BY 1, row_number) AS sorted
       GROUP BY household_no`.execute(this.db);
     await sql`ANALYZE sync_household_digests`.execute(this.db);
   }
