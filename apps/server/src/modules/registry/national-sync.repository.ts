@@ -464,9 +464,10 @@ export class NationalSyncRepository {
 
   /**
    * The digest of every household the snapshot wrote or found equal field by field: the next import
-   * of the same rows types and compares none of them. A household with a value that could not be read
-   * keeps none (its rows must be read again to report it), nor does one marked absent, or one with a
-   * member marked absent. Households skipped as unchanged keep theirs.
+   * of the same rows types and compares none of them (members this snapshot marked absent stay absent
+   * as long as those rows do not change). A household with a value that could not be read keeps none
+   * (its rows must be read again to report it), nor does one marked absent (it must be compared, and
+   * revived, when it returns). Households skipped as unchanged keep theirs.
    */
   async writeDigests(options: { forgetsMark: string }) {
     await sql`
@@ -475,7 +476,6 @@ export class NationalSyncRepository {
     await sql`
       DELETE FROM household_import_digests
       WHERE household_id IN (SELECT household_id FROM absent_households UNION ALL
-        SELECT household_id FROM absent_persons UNION ALL
         SELECT sh.household_id FROM sync_households sh
         WHERE sh.household_no IN (SELECT household_no FROM unreadable_households))`.execute(this.db);
     await sql`
