@@ -250,7 +250,7 @@ export class CustomStatisticsService {
     };
   }
 
-  /** Empties the selection cache: the registry has changed. */
+  /** Marks every cached selection stale: the registry has changed. */
   async registryChanged(): Promise<void> {
     await this.repository.forgetSelections();
   }

@@ -389,7 +389,9 @@ export class ExchangeService {
         { parts: typingConnections, run: (parts, work) => session.inParallel(parts, work) },
         {
           digestSeed: importDigestSeed(staged, options.year),
-          findUnchanged: reuseDigests ? () => this.sync.findUnchangedHouseholds(session.db) : undefined,
+          findUnchanged: reuseDigests
+            ? () => this.sync.findUnchangedHouseholds(session.db, { scope: principal.scope })
+            : undefined,
         },
       );
       rowsRead = await staging.countRows();

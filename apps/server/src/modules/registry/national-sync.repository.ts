@@ -507,15 +507,15 @@ export class NationalSyncRepository {
    * The snapshot's households whose digest the registry still holds: nothing has written them since
    * an import of exactly these rows (see the migration household-import-digests).
    */
-  async findUnchangedHouseholds() {
+  async findUnchangedHouseholds(options: { scope: RegionRange }) {
     await sql`
       CREATE TEMP TABLE sync_unchanged_households AS
       SELECT d.household_no
       FROM sync_household_digests d
       JOIN households h ON h.household_no = d.household_no
-      JOIN household_import_digests stored ON stored.household_id = h.id AND stored.digest = d.digest`.execute(
-      this.db,
-    );
+      JOIN household_import_digests stored ON stored.household_id = h.id AND stored.digest = d.digest
+      -- A household outside the importer's scope is refused (insertOutOfScopeHouseholdErrors), never skipped.
+      WHERE ${regionScopeCondition(options.scope, 'h.region_code')}`.execute(this.db);
     await sql`ANALYZE sync_unchanged_households`.execute(this.db);
   }
 

@@ -133,8 +133,8 @@ export class NationalSyncService {
    * Names in `sync_unchanged_households` the households of the snapshot (`sync_household_digests`)
    * that no write has touched since an import of exactly the same rows.
    */
-  async findUnchangedHouseholds(session: Kysely<Database>) {
-    await new NationalSyncRepository(session).findUnchangedHouseholds();
+  async findUnchangedHouseholds(session: Kysely<Database>, options: { scope: RegionRange }) {
+    await new NationalSyncRepository(session).findUnchangedHouseholds(options);
   }
 
   /** Active households and persons per covered county, as the registry holds them now. */
